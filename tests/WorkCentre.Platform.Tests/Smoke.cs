@@ -1,0 +1,1 @@
+namespace WorkCentre.Platform.Tests; public class Smoke { [Fact] public void Runs() => Assert.True(true); }
