@@ -1,0 +1,221 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using WorkCentre.EventStore.Projections;
+
+namespace WorkCentre.EventStore.Daemon;
+
+/// <summary>
+/// The async daemon of one service database. One instance per database leads (a session advisory lock);
+/// the others stand by and take over when the leader's session ends. The leader runs the high-water agent
+/// and one agent per projection or subscription.
+/// </summary>
+public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
+{
+    private readonly EventStore _store;
+    private readonly DaemonOptions _options;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, ShardAgent> _shards;
+    private readonly Dictionary<string, (CancellationTokenSource Cts, Task Task)> _running = [];
+    private readonly SemaphoreSlim _shardControl = new(1, 1);
+    private CancellationTokenSource? _stopping;
+    private Task? _leadership;
+    private volatile HighWaterMarkAgent? _highWater;
+    private CancellationToken _leaderToken;
+
+    public ProjectionDaemon(
+        EventStore store,
+        IEnumerable<IProjection> projections,
+        IEnumerable<ISubscription>? subscriptions = null,
+        DaemonOptions? options = null,
+        ILogger<ProjectionDaemon>? logger = null)
+    {
+        _store = store;
+        _options = options ?? new DaemonOptions();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        var agents = projections.Select(p => new ShardAgent(store, p, _options, _logger))
+            .Concat((subscriptions ?? []).Select(s => new ShardAgent(store, s, _options, _logger)))
+            .ToList();
+        var duplicate = agents.GroupBy(a => a.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"Two shards are named '{duplicate.Key}'.");
+        }
+        _shards = agents.ToDictionary(a => a.Name);
+    }
+
+    public bool IsLeader => _highWater is not null;
+
+    public long HighWaterMark => _highWater?.Mark ?? 0;
+
+    public IReadOnlyDictionary<string, long> Positions => _shards.ToDictionary(s => s.Key, s => s.Value.Position);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _stopping = new CancellationTokenSource();
+        _leadership = Task.Run(() => LeadAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_stopping is null || _leadership is null)
+        {
+            return;
+        }
+        await _stopping.CancelAsync();
+        await _leadership.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        _stopping?.Dispose();
+        _shardControl.Dispose();
+    }
+
+    /// <summary>Waits until this instance leads and every shard has processed every event committed so far.</summary>
+    public async Task WaitForCatchUpAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        long target;
+        await using (var connection = await _store.DataSource.OpenConnectionAsync(cts.Token))
+        await using (var cmd = new NpgsqlCommand($"select coalesce(max(seq_id), 0) from {_store.Options.Schema}.events", connection))
+        {
+            target = (long)(await cmd.ExecuteScalarAsync(cts.Token))!;
+        }
+        try
+        {
+            while (!(IsLeader && _shards.Values.All(s => s.Position >= target)))
+            {
+                await Task.Delay(5, cts.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Daemon did not reach sequence {target} within {timeout}: {string.Join(", ", Positions.Select(p => $"{p.Key}={p.Value}"))}, mark={HighWaterMark}, leader={IsLeader}.");
+        }
+    }
+
+    /// <summary>
+    /// Stops the shard, empties its read model, replays to the high-water mark captured now, then resumes it live.
+    /// Fails fast on the first event the projection cannot apply; the shard then stays paused.
+    /// </summary>
+    public async Task RebuildAsync(string shard, IProgress<RebuildProgress>? progress = null, CancellationToken ct = default)
+    {
+        if (!_shards.TryGetValue(shard, out var agent))
+        {
+            throw new ArgumentException($"No shard named '{shard}'.", nameof(shard));
+        }
+        var highWater = _highWater ?? throw new InvalidOperationException("Only the leading daemon instance rebuilds; this one stands by.");
+        await _shardControl.WaitAsync(ct);
+        try
+        {
+            await StopShardAsync(shard);
+            var target = highWater.Mark;
+            _logger.LogInformation("Rebuilding {Shard} up to sequence {Target}", shard, target);
+            await agent.RebuildAsync(target, progress, ct);
+            _logger.LogInformation("Rebuilt {Shard} up to sequence {Target}", shard, target);
+            StartShard(agent, highWater);
+        }
+        finally
+        {
+            _shardControl.Release();
+        }
+    }
+
+    private async Task LeadAsync(CancellationToken stopping)
+    {
+        // Session advisory locks are per database, so the key only has to tell stores in one database apart.
+        var lockKey = $"workcentre.daemon.{_store.Options.Schema}";
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await _store.DataSource.OpenConnectionAsync(stopping);
+                await using (var tryLock = new NpgsqlCommand("select pg_try_advisory_lock(hashtext($1))", connection))
+                {
+                    tryLock.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lockKey });
+                    if (!(bool)(await tryLock.ExecuteScalarAsync(stopping))!)
+                    {
+                        await connection.CloseAsync();
+                        await Task.Delay(_options.LeadershipRetry, stopping);
+                        continue;
+                    }
+                }
+                await LeadWhileHoldingLockAsync(connection, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Daemon lost leadership; standing by");
+                await Task.Delay(_options.LeadershipRetry, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task LeadWhileHoldingLockAsync(NpgsqlConnection connection, CancellationToken stopping)
+    {
+        using var leading = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var highWater = new HighWaterMarkAgent(_store, connection, _options, _logger);
+        await highWater.LoadAsync(stopping);
+        _leaderToken = leading.Token;
+        await _shardControl.WaitAsync(stopping);
+        try
+        {
+            _highWater = highWater;
+            foreach (var agent in _shards.Values)
+            {
+                StartShard(agent, highWater);
+            }
+        }
+        finally
+        {
+            _shardControl.Release();
+        }
+        _logger.LogInformation("Daemon leads {Schema} with {Count} shards from mark {Mark}", _store.Options.Schema, _shards.Count, highWater.Mark);
+        try
+        {
+            // The high-water agent runs on the lock's own session: if that session dies, so does our leadership.
+            await highWater.RunAsync(leading.Token);
+        }
+        finally
+        {
+            await leading.CancelAsync();
+            _highWater = null;
+            await _shardControl.WaitAsync(CancellationToken.None);
+            try
+            {
+                foreach (var name in _running.Keys.ToList())
+                {
+                    await StopShardAsync(name);
+                }
+            }
+            finally
+            {
+                _shardControl.Release();
+            }
+        }
+    }
+
+    private void StartShard(ShardAgent agent, HighWaterMarkAgent highWater)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(_leaderToken);
+        _running[agent.Name] = (cts, Task.Run(() => agent.RunAsync(highWater, cts.Token), CancellationToken.None));
+    }
+
+    private async Task StopShardAsync(string name)
+    {
+        if (_running.Remove(name, out var running))
+        {
+            await running.Cts.CancelAsync();
+            await running.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            running.Cts.Dispose();
+        }
+    }
+}

@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using WorkCentre.EventStore.Projections;
+
+namespace WorkCentre.EventStore.Daemon;
+
+/// <summary>
+/// Runs one projection or subscription: reads pages up to the high-water mark and commits what it did
+/// together with its progress, guarded by <c>where last_seq_id = floor</c> so no two runners apply a page twice.
+/// </summary>
+internal sealed class ShardAgent
+{
+    private readonly EventStore _store;
+    private readonly DaemonOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _s;
+    private long _position;
+
+    public ShardAgent(EventStore store, IProjection projection, DaemonOptions options, ILogger logger)
+        : this(store, projection.Name, options, logger) => Projection = projection;
+
+    public ShardAgent(EventStore store, ISubscription subscription, DaemonOptions options, ILogger logger)
+        : this(store, subscription.Name, options, logger) => Subscription = subscription;
+
+    private ShardAgent(EventStore store, string name, DaemonOptions options, ILogger logger)
+    {
+        _store = store;
+        Name = name;
+        _options = options;
+        _logger = logger;
+        _s = store.Options.Schema;
+    }
+
+    public string Name { get; }
+    public IProjection? Projection { get; }
+    public ISubscription? Subscription { get; }
+    public long Position => Volatile.Read(ref _position);
+
+    /// <summary>Live mode: follow the mark; a poison event is dead-lettered and the shard goes on.</summary>
+    public async Task RunAsync(HighWaterMarkAgent highWater, CancellationToken ct)
+    {
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var (position, status) = await LoadAsync(ct);
+                if (status == "paused")
+                {
+                    _logger.LogWarning("Shard {Shard} is paused; rebuild it to resume", Name);
+                    return;
+                }
+                Volatile.Write(ref _position, position);
+                while (true)
+                {
+                    var mark = await highWater.WaitForMarkAboveAsync(Position, ct);
+                    await ProcessUpToAsync(mark, isolateFailures: true, null, ct);
+                    backoff = TimeSpan.FromMilliseconds(100);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Shard {Shard} failed at {Position}; retrying in {Backoff}", Name, Position, backoff);
+                await Task.Delay(backoff, ct);
+                backoff = backoff * 2 > _options.ErrorBackoffMax ? _options.ErrorBackoffMax : backoff * 2;
+            }
+        }
+    }
+
+    /// <summary>Rebuild: reset the read model and replay to the captured mark; the first failure stops it.</summary>
+    public async Task RebuildAsync(long target, IProgress<RebuildProgress>? progress, CancellationToken ct)
+    {
+        await using (var connection = await _store.DataSource.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            if (Projection is not null)
+            {
+                await Projection.ResetAsync(connection, tx, ct);
+            }
+            await using var cmd = new NpgsqlCommand(
+                $"insert into {_s}.event_progression (name, last_seq_id, status) values ($1, 0, 'rebuilding') " +
+                "on conflict (name) do update set last_seq_id = 0, status = 'rebuilding', pause_reason = null, last_updated = now()",
+                connection, tx);
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
+            await cmd.ExecuteNonQueryAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        Volatile.Write(ref _position, 0);
+        try
+        {
+            await ProcessUpToAsync(target, isolateFailures: false, progress, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await SetStatusAsync("paused", $"rebuild failed: {ex.GetType().Name}", CancellationToken.None);
+            throw;
+        }
+        await SetStatusAsync("running", null, ct);
+    }
+
+    private async Task ProcessUpToAsync(long mark, bool isolateFailures, IProgress<RebuildProgress>? progress, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        long applied = 0;
+        await using var connection = await _store.DataSource.OpenConnectionAsync(ct);
+        while (Position < mark)
+        {
+            var floor = Position;
+            var page = await _store.ReadPageAsync(connection, floor, mark, _options.PageSize, ct);
+            // A short page holds every event up to the mark, so progress can move to the mark itself (over gaps).
+            var next = page.Count < _options.PageSize ? mark : page[^1].Sequence;
+            if (Subscription is not null)
+            {
+                if (page.Count > 0)
+                {
+                    await Subscription.HandleAsync(page, ct);
+                }
+                await CommitProgressAsync(connection, null, floor, next, ct);
+            }
+            else
+            {
+                await ApplyProjectionPageAsync(connection, page, floor, next, isolateFailures, ct);
+            }
+            Volatile.Write(ref _position, next);
+            applied += page.Count;
+            progress?.Report(new RebuildProgress(Name, next, mark, applied, clock.Elapsed));
+        }
+    }
+
+    private async Task ApplyProjectionPageAsync(
+        NpgsqlConnection connection, IReadOnlyList<EventEnvelope> page, long floor, long next, bool isolateFailures, CancellationToken ct)
+    {
+        try
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            if (page.Count > 0)
+            {
+                await Projection!.ApplyAsync(connection, tx, page, ct);
+            }
+            await CommitProgressAsync(connection, tx, floor, next, ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (Exception ex) when (!IsTransient(ex) && ex is not OperationCanceledException && ex is not ProgressMovedException)
+        {
+            if (!isolateFailures)
+            {
+                throw new RebuildFailedException(Name, FirstFailing(page), ex);
+            }
+            await ApplyIsolatingPoisonAsync(connection, page, floor, next, ct);
+        }
+    }
+
+    private static long FirstFailing(IReadOnlyList<EventEnvelope> page) => page.Count > 0 ? page[0].Sequence : 0;
+
+    /// <summary>Applies a failed page one event at a time under savepoints; events that still fail become dead letters.</summary>
+    private async Task ApplyIsolatingPoisonAsync(NpgsqlConnection connection, IReadOnlyList<EventEnvelope> page, long floor, long next, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        foreach (var e in page)
+        {
+            await tx.SaveAsync("event", ct);
+            try
+            {
+                await Projection!.ApplyAsync(connection, tx, [e], ct);
+                await tx.ReleaseAsync("event", ct);
+            }
+            catch (Exception ex) when (!IsTransient(ex) && ex is not OperationCanceledException)
+            {
+                await tx.RollbackAsync("event", ct);
+                await DeadLetterAsync(connection, tx, e, ex, ct);
+                _logger.LogWarning("Shard {Shard} dead-lettered event {EventId} ({Alias}) at sequence {Sequence}: {Error}",
+                    Name, e.Id, e.Alias, e.Sequence, ex.GetType().Name);
+            }
+        }
+        await CommitProgressAsync(connection, tx, floor, next, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task DeadLetterAsync(NpgsqlConnection connection, NpgsqlTransaction tx, EventEnvelope e, Exception ex, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"insert into {_s}.dead_letter_events (projection_name, seq_id, event_id, event_type, error_type, error_message) " +
+            "values ($1, $2, $3, $4, $5, $6) on conflict (projection_name, seq_id) do nothing", connection, tx);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = e.Sequence });
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = e.Id });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Alias });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ex.GetType().FullName ?? ex.GetType().Name });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ex.Message });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task CommitProgressAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, long floor, long next, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"update {_s}.event_progression set last_seq_id = $2, last_updated = now() where name = $1 and last_seq_id = $3",
+            connection, tx);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = next });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = floor });
+        // Optimistic: if another runner moved this shard, our page must not count twice.
+        if (await cmd.ExecuteNonQueryAsync(ct) != 1)
+        {
+            throw new ProgressMovedException(Name, floor);
+        }
+    }
+
+    private async Task<(long Position, string Status)> LoadAsync(CancellationToken ct)
+    {
+        await using var connection = await _store.DataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(
+            $"insert into {_s}.event_progression (name, last_seq_id) values ($1, 0) on conflict (name) do nothing; " +
+            $"select last_seq_id, status from {_s}.event_progression where name = $1", connection);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetString(1));
+    }
+
+    private async Task SetStatusAsync(string status, string? reason, CancellationToken ct)
+    {
+        await using var connection = await _store.DataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(
+            $"update {_s}.event_progression set status = $2, pause_reason = $3, last_updated = now() where name = $1", connection);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = status });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)reason ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static bool IsTransient(Exception ex) => ex is NpgsqlException { IsTransient: true } or TimeoutException;
+}
+
+internal sealed class ProgressMovedException(string shard, long floor)
+    : Exception($"Progress of shard '{shard}' moved from {floor} under us; another runner owns it.");

@@ -1,0 +1,193 @@
+using Npgsql;
+using NpgsqlTypes;
+using WorkCentre.EventStore.Schema;
+
+namespace WorkCentre.EventStore;
+
+/// <summary>What one stream got from a save: its new version and the stored events with their sequences.</summary>
+public sealed record AppendResult(Guid StreamId, long Version, IReadOnlyList<EventEnvelope> Events);
+
+/// <summary>
+/// A unit of work: appends to one or more streams, committed together in one transaction and one round trip,
+/// with inline projections applied in that same transaction.
+/// </summary>
+public sealed class EventSession : IAsyncDisposable
+{
+    private readonly EventStore _store;
+    private readonly EventMetadata _metadata;
+    private readonly NpgsqlConnection? _connection;
+    private readonly NpgsqlTransaction? _transaction;
+    private readonly List<PendingStream> _pending = [];
+
+    internal EventSession(EventStore store, EventMetadata metadata, NpgsqlConnection? connection, NpgsqlTransaction? transaction)
+    {
+        _store = store;
+        _metadata = metadata;
+        _connection = connection;
+        _transaction = transaction;
+    }
+
+    public EventSession StartStream(string streamType, Guid streamId, params IEnumerable<object> events) =>
+        Add(streamType, streamId, AppendMode.Start, 0, events);
+
+    public EventSession Append(string streamType, Guid streamId, long expectedVersion, params IEnumerable<object> events) =>
+        Add(streamType, streamId, AppendMode.ExpectedVersion, expectedVersion, events);
+
+    public EventSession AppendAny(string streamType, Guid streamId, params IEnumerable<object> events) =>
+        Add(streamType, streamId, AppendMode.Any, 0, events);
+
+    private EventSession Add(string streamType, Guid streamId, AppendMode mode, long expected, IEnumerable<object> events)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
+        var list = events.ToList();
+        if (list.Count == 0)
+        {
+            return this;
+        }
+        var existing = _pending.Find(p => p.StreamId == streamId);
+        if (existing is not null)
+        {
+            // A second append to the same stream in one session continues the first one's batch.
+            existing.Events.AddRange(list);
+            return this;
+        }
+        _pending.Add(new PendingStream(streamType, streamId, mode, expected, list));
+        return this;
+    }
+
+    public async Task<IReadOnlyList<AppendResult>> SaveChangesAsync(CancellationToken ct = default)
+    {
+        if (_pending.Count == 0)
+        {
+            return [];
+        }
+        var ownsConnection = _connection is null;
+        var connection = _connection ?? await _store.DataSource.OpenConnectionAsync(ct);
+        try
+        {
+            var transaction = _transaction ?? await connection.BeginTransactionAsync(ct);
+            try
+            {
+                var results = await AppendAllAsync(connection, transaction, ct);
+                if (_transaction is null)
+                {
+                    await transaction.CommitAsync(ct);
+                    _store.Appended.Set();
+                }
+                _pending.Clear();
+                return results;
+            }
+            finally
+            {
+                if (_transaction is null)
+                {
+                    await transaction.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            if (ownsConnection)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<AppendResult>> AppendAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        var options = _store.Options;
+        var now = options.Time.GetUtcNow();
+        var allEvents = _pending.SelectMany(p => p.Events).ToList();
+        var serialized = new List<(Guid Id, string Alias, string Json, DateTimeOffset OccurredAt)[]>(_pending.Count);
+        using (options.Protector is null ? null : await options.Protector.BeginWriteAsync(connection, transaction, allEvents, ct))
+        {
+            foreach (var pending in _pending)
+            {
+                serialized.Add(pending.Events.Select(e =>
+                {
+                    var (alias, json) = _store.Serializer.Serialize(e);
+                    return (Guid.CreateVersion7(now), alias, json, e is IOccurredAt timed ? timed.OccurredAt : now);
+                }).ToArray());
+            }
+        }
+
+        var headers = _store.Serializer.SerializeHeaders(_metadata.Headers);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        for (var i = 0; i < _pending.Count; i++)
+        {
+            var p = _pending[i];
+            var rows = serialized[i];
+            var cmd = new NpgsqlBatchCommand(_store.Sql.Append);
+            cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = p.StreamId });
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = p.StreamType });
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = options.TenantId });
+            cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (int)p.Mode });
+            cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = p.ExpectedVersion });
+            cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = Array.ConvertAll(rows, r => r.Id) });
+            cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = Array.ConvertAll(rows, r => r.Alias) });
+            cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = Array.ConvertAll(rows, r => r.Json), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = Array.ConvertAll(rows, r => r.OccurredAt) });
+            cmd.Parameters.Add(Text(_metadata.CorrelationId));
+            cmd.Parameters.Add(Text(_metadata.CausationId));
+            cmd.Parameters.Add(Text(_metadata.Actor));
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)headers ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
+            batch.BatchCommands.Add(cmd);
+        }
+
+        var results = new List<AppendResult>(_pending.Count);
+        try
+        {
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            for (var i = 0; i < _pending.Count; i++)
+            {
+                if (i > 0)
+                {
+                    await reader.NextResultAsync(ct);
+                }
+                await reader.ReadAsync(ct);
+                var returned = reader.GetFieldValue<long[]>(0);
+                results.Add(ToResult(_pending[i], serialized[i], returned, now));
+            }
+        }
+        catch (PostgresException ex) when (ex.SqlState == EventStoreSchema.VersionConflictSqlState)
+        {
+            var failed = ex.BatchCommand is null ? _pending[0] : _pending[batch.BatchCommands.IndexOf(ex.BatchCommand)];
+            throw new StreamVersionConflict(failed.StreamId, failed.StreamType, failed.Mode, failed.ExpectedVersion, ex);
+        }
+
+        if (options.InlineProjections.Count > 0)
+        {
+            var envelopes = results.SelectMany(r => r.Events).OrderBy(e => e.Sequence).ToList();
+            foreach (var projection in options.InlineProjections)
+            {
+                await projection.ApplyAsync(connection, transaction, envelopes, ct);
+            }
+        }
+        return results;
+    }
+
+    private AppendResult ToResult(PendingStream p, (Guid Id, string Alias, string Json, DateTimeOffset OccurredAt)[] rows, long[] returned, DateTimeOffset now)
+    {
+        var newVersion = returned[0];
+        var firstVersion = newVersion - rows.Length + 1;
+        var envelopes = new EventEnvelope[rows.Length];
+        for (var j = 0; j < rows.Length; j++)
+        {
+            envelopes[j] = new EventEnvelope(
+                returned[j + 1], rows[j].Id, p.StreamId, firstVersion + j, rows[j].Alias, p.Events[j], rows[j].OccurredAt, now,
+                _metadata.CorrelationId, _metadata.CausationId, _metadata.Actor, _metadata.Headers, _store.Options.TenantId);
+        }
+        return new AppendResult(p.StreamId, newVersion, envelopes);
+    }
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    public ValueTask DisposeAsync()
+    {
+        _pending.Clear();
+        return ValueTask.CompletedTask;
+    }
+
+    private sealed record PendingStream(string StreamType, Guid StreamId, AppendMode Mode, long ExpectedVersion, List<object> Events);
+}
