@@ -107,7 +107,7 @@ public sealed class EventSession : IAsyncDisposable
                 serialized.Add(pending.Events.Select(e =>
                 {
                     var (alias, json) = _store.Serializer.Serialize(e);
-                    return (Guid.CreateVersion7(now), alias, json, e is IOccurredAt timed ? timed.OccurredAt : now);
+                    return (Guid.CreateVersion7(now), alias, json, (e is IOccurredAt timed ? timed.OccurredAt : now).ToUniversalTime());
                 }).ToArray());
             }
         }
@@ -152,7 +152,8 @@ public sealed class EventSession : IAsyncDisposable
         }
         catch (PostgresException ex) when (ex.SqlState == EventStoreSchema.VersionConflictSqlState)
         {
-            var failed = ex.BatchCommand is null ? _pending[0] : _pending[batch.BatchCommands.IndexOf(ex.BatchCommand)];
+            // Results arrive in batch order, so the failing stream is the first one without a result.
+            var failed = _pending[results.Count];
             throw new StreamVersionConflict(failed.StreamId, failed.StreamType, failed.Mode, failed.ExpectedVersion, ex);
         }
 

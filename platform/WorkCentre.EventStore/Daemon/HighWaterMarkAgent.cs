@@ -115,7 +115,9 @@ internal sealed class HighWaterMarkAgent(EventStore store, NpgsqlConnection lead
     private async Task<DateTimeOffset> DatabaseNowAsync(CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("select clock_timestamp()", leaderConnection);
-        return (DateTimeOffset)(await cmd.ExecuteScalarAsync(ct))!;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return reader.GetFieldValue<DateTimeOffset>(0);
     }
 
     /// <summary>

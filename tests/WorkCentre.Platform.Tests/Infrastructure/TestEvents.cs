@@ -17,11 +17,11 @@ public static class TestStores
         .Map<InquiryAnswered>("test.inquiry_answered.v1")
         .Map<InquiryForwarded>("test.inquiry_forwarded.v1");
 
-    public static async Task<EventStore.EventStore> CreateAsync(
+    public static async Task<WorkCentre.EventStore.EventStore> CreateAsync(
         TestDatabase db, string? schema = null, Func<EventStoreOptions, EventStoreOptions>? configure = null)
     {
         var options = new EventStoreOptions { DataSource = db.DataSource, Schema = schema ?? TestDatabase.UniqueSchema(), Types = Registry() };
-        var store = new EventStore.EventStore(configure?.Invoke(options) ?? options);
+        var store = new WorkCentre.EventStore.EventStore(configure?.Invoke(options) ?? options);
         await store.ApplySchemaAsync();
         return store;
     }
