@@ -214,8 +214,8 @@ internal sealed class ShardAgent
     {
         await using var connection = await _store.DataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
-            $"insert into {_s}.event_progression (name, last_seq_id) values ($1, 0) on conflict (name) do nothing; " +
-            $"select last_seq_id, status from {_s}.event_progression where name = $1", connection);
+            $"with created as (insert into {_s}.event_progression (name, last_seq_id) values ($1, 0) on conflict (name) do nothing returning last_seq_id, status) " +
+            $"select last_seq_id, status from created union all select last_seq_id, status from {_s}.event_progression where name = $1", connection);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);

@@ -1,0 +1,273 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using WorkCentre.EventStore;
+using WorkCentre.EventStore.Daemon;
+using WorkCentre.EventStore.Projections;
+using WorkCentre.Platform.Tests.Infrastructure;
+using static WorkCentre.Platform.Tests.Infrastructure.TestStores;
+
+namespace WorkCentre.Platform.Tests.Events;
+
+public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
+{
+    private const string Inquiry = "inquiry";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly DaemonOptions Fast = new()
+    {
+        StaleThreshold = TimeSpan.FromMilliseconds(500),
+        LeadershipRetry = TimeSpan.FromMilliseconds(100),
+        ErrorBackoffMax = TimeSpan.FromMilliseconds(200),
+    };
+
+    [Fact]
+    public async Task Given_8_writers_appending_2000_times_each_When_a_projection_runs_meanwhile_Then_it_sees_every_event_once_in_order()
+    {
+        var store = await CreateAsync(db);
+        var projection = await RecordingAsync(store);
+        await using var daemon = new ProjectionDaemon(store, [projection], options: Fast);
+        await daemon.StartAsync(default);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 2_000; i++)
+            {
+                var id = Guid.CreateVersion7();
+                await store.OpenSession().StartStream(Inquiry, id, Registered(id)).SaveChangesAsync();
+            }
+        })));
+        await daemon.WaitForCatchUpAsync(Patience);
+
+        Assert.Equal(16_000, await db.ScalarAsync($"select count(*) from {Table(projection)}"));
+        Assert.Equal(16_000, await db.ScalarAsync($"select count(distinct seq_id) from {Table(projection)}"));
+        Assert.Equal(0, await db.ScalarAsync(
+            $"select count(*) from {store.Options.Schema}.events e where not exists (select 1 from {Table(projection)} p where p.seq_id = e.seq_id)"));
+        Assert.False(projection.OutOfOrder);
+    }
+
+    [Fact]
+    public async Task Given_a_transaction_holding_drawn_sequences_past_the_stale_threshold_When_the_daemon_runs_Then_it_waits_and_skips_nothing()
+    {
+        var store = await CreateAsync(db);
+        var projection = await RecordingAsync(store);
+        var log = new CapturingLogger<ProjectionDaemon>();
+        await using var daemon = new ProjectionDaemon(store, [projection], options: Fast, logger: log);
+        await daemon.StartAsync(default);
+        var early = Guid.CreateVersion7();
+        await store.OpenSession().StartStream(Inquiry, early, Registered(early)).SaveChangesAsync();
+        await daemon.WaitForCatchUpAsync(Patience);
+
+        await using var slowConnection = await db.DataSource.OpenConnectionAsync();
+        await using var slow = await slowConnection.BeginTransactionAsync();
+        var held = Guid.CreateVersion7();
+        await store.OpenSession(slowConnection, slow).StartStream(Inquiry, held, Registered(held)).SaveChangesAsync();
+        var later = Guid.CreateVersion7();
+        await store.OpenSession().StartStream(Inquiry, later, Registered(later)).SaveChangesAsync();
+
+        await log.WaitForAsync(m => m.Contains("is still open", StringComparison.Ordinal), Patience, "the daemon should report that it holds for the open transaction");
+        Assert.Equal(1, daemon.HighWaterMark);
+        await slow.CommitAsync();
+        await daemon.WaitForCatchUpAsync(Patience);
+
+        Assert.Equal(0, await db.ScalarAsync($"select count(*) from {store.Options.Schema}.high_water_skips"));
+        Assert.Equal(3, await db.ScalarAsync($"select count(*) from {Table(projection)}"));
+        Assert.False(projection.OutOfOrder);
+    }
+
+    [Fact]
+    public async Task Given_a_rolled_back_append_When_the_gap_goes_stale_Then_it_is_skipped_and_logged()
+    {
+        var store = await CreateAsync(db);
+        var projection = await RecordingAsync(store);
+        var log = new CapturingLogger<ProjectionDaemon>();
+        await using var daemon = new ProjectionDaemon(store, [projection], options: Fast, logger: log);
+        await daemon.StartAsync(default);
+
+        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            var lost = Guid.CreateVersion7();
+            await store.OpenSession(connection, tx).StartStream(Inquiry, lost, Registered(lost), new InquiryAnswered(lost, Monday)).SaveChangesAsync();
+            await tx.RollbackAsync();
+        }
+        var kept = Guid.CreateVersion7();
+        await store.OpenSession().StartStream(Inquiry, kept, Registered(kept)).SaveChangesAsync();
+        await daemon.WaitForCatchUpAsync(Patience);
+
+        Assert.Equal(2, await db.ScalarAsync($"select missing_count from {store.Options.Schema}.high_water_skips where from_seq_id = 1"));
+        Assert.Contains(log.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains("skipped 2 missing sequence numbers", StringComparison.Ordinal));
+        Assert.Equal(1, await db.ScalarAsync($"select count(*) from {Table(projection)}"));
+    }
+
+    [Fact]
+    public async Task Given_a_poison_event_When_running_live_Then_it_is_dead_lettered_and_the_rest_applied()
+    {
+        var store = await CreateAsync(db);
+        var projection = await RecordingAsync(store, poison: e => e.Data is InquiryRegistered { Channel: "poison" });
+        await using var daemon = new ProjectionDaemon(store, [projection], options: Fast);
+        await daemon.StartAsync(default);
+        var ids = new[] { Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7() };
+
+        await store.OpenSession()
+            .StartStream(Inquiry, ids[0], Registered(ids[0]))
+            .StartStream(Inquiry, ids[1], Registered(ids[1], "poison"))
+            .StartStream(Inquiry, ids[2], Registered(ids[2]))
+            .SaveChangesAsync();
+        await daemon.WaitForCatchUpAsync(Patience);
+
+        Assert.Equal(2, await db.ScalarAsync($"select count(*) from {Table(projection)}"));
+        Assert.Equal(2, await db.ScalarAsync(
+            $"select d.seq_id from {store.Options.Schema}.dead_letter_events d where d.projection_name = '{projection.Name}'"));
+    }
+
+    [Fact]
+    public async Task Given_a_poison_event_When_rebuilding_Then_the_rebuild_fails_fast_and_the_shard_pauses()
+    {
+        var store = await CreateAsync(db);
+        var poisoned = false;
+        var projection = await RecordingAsync(store, poison: e => poisoned && e.Version == 2);
+        await using var daemon = new ProjectionDaemon(store, [projection], options: Fast);
+        await daemon.StartAsync(default);
+        var id = Guid.CreateVersion7();
+        await store.OpenSession().StartStream(Inquiry, id, Registered(id), new InquiryAnswered(id, Monday)).SaveChangesAsync();
+        await daemon.WaitForCatchUpAsync(Patience);
+
+        poisoned = true;
+        var failure = await Assert.ThrowsAsync<RebuildFailedException>(() => daemon.RebuildAsync(projection.Name));
+
+        Assert.Equal(projection.Name, failure.Shard);
+        Assert.Equal(0, await db.ScalarAsync($"select count(*) from {store.Options.Schema}.dead_letter_events"));
+        Assert.Equal(1, await db.ScalarAsync($"select count(*) from {store.Options.Schema}.event_progression where name = '{projection.Name}' and status = 'paused'"));
+    }
+
+    [Fact]
+    public async Task Given_a_live_read_model_When_rebuilt_Then_it_equals_the_live_one_row_for_row_and_reports_progress()
+    {
+        var store = await CreateAsync(db);
+        var projection = await RecordingAsync(store);
+        await using var daemon = new ProjectionDaemon(store, [projection], options: Fast with { PageSize = 100 });
+        await daemon.StartAsync(default);
+        for (var i = 0; i < 50; i++)
+        {
+            var id = Guid.CreateVersion7();
+            await store.OpenSession()
+                .StartStream(Inquiry, id, Registered(id, i % 2 == 0 ? "phone" : "walk-in"), new InquiryForwarded(id, "UWV", Monday), new InquiryAnswered(id, Monday))
+                .SaveChangesAsync();
+        }
+        await daemon.WaitForCatchUpAsync(Patience);
+        var live = await RowsAsync(projection);
+
+        var reports = new List<RebuildProgress>();
+        await daemon.RebuildAsync(projection.Name, new SynchronousProgress<RebuildProgress>(reports.Add));
+        var rebuilt = await RowsAsync(projection);
+
+        Assert.Equal(150, live.Count);
+        Assert.Equal(live, rebuilt);
+        Assert.Equal(150, reports[^1].EventsApplied);
+        Assert.Equal(reports[^1].Target, reports[^1].Position);
+        Assert.True(reports.Count >= 2, "a rebuild of several pages reports each page");
+
+        var after = Guid.CreateVersion7();
+        await store.OpenSession().StartStream(Inquiry, after, Registered(after)).SaveChangesAsync();
+        await daemon.WaitForCatchUpAsync(Patience);
+        Assert.Equal(151, (await RowsAsync(projection)).Count);
+    }
+
+    [Fact]
+    public async Task Given_two_daemon_instances_on_one_database_When_events_arrive_Then_each_shard_runs_once_and_the_standby_takes_over()
+    {
+        var store = await CreateAsync(db);
+        var projection = await RecordingAsync(store);
+        var first = new ProjectionDaemon(store, [projection], options: Fast);
+        await using var second = new ProjectionDaemon(store, [projection], options: Fast);
+        await first.StartAsync(default);
+        await second.StartAsync(default);
+        await Eventually.TrueAsync(() => Task.FromResult(first.IsLeader || second.IsLeader), Patience, "one instance should lead");
+
+        await AppendManyAsync(store, 200);
+        await (first.IsLeader ? first : second).WaitForCatchUpAsync(Patience);
+        Assert.False(first.IsLeader && second.IsLeader);
+
+        var (leader, standby) = first.IsLeader ? (first, second) : (second, first);
+        await leader.DisposeAsync();
+        await AppendManyAsync(store, 200);
+        await standby.WaitForCatchUpAsync(Patience);
+        if (leader == second)
+        {
+            await first.DisposeAsync();
+        }
+
+        Assert.Equal(400, await db.ScalarAsync($"select count(*) from {Table(projection)}"));
+        Assert.Equal(400, await db.ScalarAsync($"select count(distinct seq_id) from {Table(projection)}"));
+    }
+
+    [Fact]
+    public async Task Given_a_subscription_When_its_handler_fails_once_Then_it_retries_and_sees_every_event_in_order()
+    {
+        var store = await CreateAsync(db);
+        var subscription = new FlakySubscription();
+        await using var daemon = new ProjectionDaemon(store, [], [subscription], Fast);
+        await daemon.StartAsync(default);
+
+        await AppendManyAsync(store, 30);
+        await daemon.WaitForCatchUpAsync(Patience);
+
+        var delivered = subscription.Delivered.Distinct().ToList();
+        Assert.Equal(30, delivered.Count);
+        Assert.Equal(delivered.Order(), delivered);
+        Assert.True(subscription.Failures >= 1);
+    }
+
+    private static async Task AppendManyAsync(WorkCentre.EventStore.EventStore store, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var id = Guid.CreateVersion7();
+            await store.OpenSession().StartStream(Inquiry, id, Registered(id)).SaveChangesAsync();
+        }
+    }
+
+    private async Task<RecordingProjection> RecordingAsync(WorkCentre.EventStore.EventStore store, Func<EventEnvelope, bool>? poison = null)
+    {
+        var projection = new RecordingProjection("recording", $"{store.Options.Schema}.recorded", poison);
+        await db.ExecuteAsync(projection.CreateTableSql);
+        return projection;
+    }
+
+    private static string Table(RecordingProjection projection) => projection.CreateTableSql.Split(' ')[5];
+
+    private async Task<List<(long, Guid, long, string)>> RowsAsync(RecordingProjection projection)
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var cmd = new NpgsqlCommand($"select seq_id, stream_id, version, alias from {Table(projection)} order by seq_id", connection);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var rows = new List<(long, Guid, long, string)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetInt64(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetString(3)));
+        }
+        return rows;
+    }
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    private sealed class FlakySubscription : ISubscription
+    {
+        public string Name => "flaky";
+        public List<long> Delivered { get; } = [];
+        public int Failures { get; private set; }
+
+        public Task HandleAsync(IReadOnlyList<EventEnvelope> events, CancellationToken ct)
+        {
+            if (Failures == 0 && Delivered.Count > 0)
+            {
+                Failures++;
+                throw new InvalidOperationException("broker unavailable");
+            }
+            Delivered.AddRange(events.Select(e => e.Sequence));
+            return Task.CompletedTask;
+        }
+    }
+}
