@@ -72,7 +72,8 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
     {
         await StopAsync(CancellationToken.None);
         _stopping?.Dispose();
-        _shardControl.Dispose();
+        _stopping = null;
+        _leadership = null;
     }
 
     /// <summary>Waits until this instance leads and every shard has processed every event committed so far.</summary>

@@ -31,7 +31,9 @@ public static class EventStoreSchema
         create table if not exists {schema}.events (
             seq_id bigint primary key,
             id uuid not null unique,
-            stream_id uuid not null references {schema}.streams(id),
+            -- No foreign key: the append function is the only writer and creates the stream row first;
+            -- a per-event key check was the largest server cost of an append.
+            stream_id uuid not null,
             version bigint not null,
             type text not null,
             data jsonb not null,
@@ -91,24 +93,37 @@ public static class EventStoreSchema
             v_count int := cardinality(p_ids);
             v_seqs bigint[];
         begin
-            select version into v_version from {schema}.streams where id = p_stream_id for update;
-            if not found then
-                if p_mode = 1 and p_expected <> 0 then
-                    raise exception using errcode = '{VersionConflictSqlState}', message = 'stream version conflict', detail = '0';
-                end if;
-                insert into {schema}.streams (id, type, version, tenant_id) values (p_stream_id, p_stream_type, 0, p_tenant_id)
+            if p_mode = 0 then
+                insert into {schema}.streams (id, type, version, tenant_id) values (p_stream_id, p_stream_type, v_count, p_tenant_id)
                     on conflict (id) do nothing;
-                if found then
-                    v_version := 0;
-                elsif p_mode = 2 then
-                    select version into v_version from {schema}.streams where id = p_stream_id for update;
-                else
-                    raise exception using errcode = '{VersionConflictSqlState}', message = 'stream version conflict', detail = 'created concurrently';
+                if not found then
+                    raise exception using errcode = '{VersionConflictSqlState}', message = 'stream version conflict', detail = 'exists';
                 end if;
-            elsif p_mode = 0 or (p_mode = 1 and v_version <> p_expected) then
-                raise exception using errcode = '{VersionConflictSqlState}', message = 'stream version conflict', detail = v_version::text;
+                v_version := 0;
+            else
+                -- Locks the row, reads the old version and bumps it in one step; a raise below rolls the bump back.
+                update {schema}.streams set version = version + v_count, timestamp = now() where id = p_stream_id
+                    returning version - v_count into v_version;
+                if not found then
+                    if p_mode = 1 and p_expected <> 0 then
+                        raise exception using errcode = '{VersionConflictSqlState}', message = 'stream version conflict', detail = '0';
+                    end if;
+                    insert into {schema}.streams (id, type, version, tenant_id) values (p_stream_id, p_stream_type, v_count, p_tenant_id)
+                        on conflict (id) do nothing;
+                    if found then
+                        v_version := 0;
+                    elsif p_mode = 2 then
+                        update {schema}.streams set version = version + v_count, timestamp = now() where id = p_stream_id
+                            returning version - v_count into v_version;
+                    else
+                        raise exception using errcode = '{VersionConflictSqlState}', message = 'stream version conflict', detail = 'created concurrently';
+                    end if;
+                elsif p_mode = 1 and v_version <> p_expected then
+                    raise exception using errcode = '{VersionConflictSqlState}', message = 'stream version conflict', detail = v_version::text;
+                end if;
             end if;
 
+            -- Drawn only now: a writer that lost the race above leaves no gap in the sequence.
             select array_agg(nextval('{schema}.event_seq') order by g) into v_seqs from generate_series(1, v_count) g;
 
             insert into {schema}.events (seq_id, id, stream_id, version, type, data, occurred_at,
@@ -116,8 +131,6 @@ public static class EventStoreSchema
             select v_seqs[i], p_ids[i], p_stream_id, v_version + i, p_types[i], p_data[i], p_occurred_at[i],
                    p_correlation_id, p_causation_id, p_user_name, p_headers, p_tenant_id
             from generate_subscripts(p_ids, 1) as i;
-
-            update {schema}.streams set version = v_version + v_count, timestamp = now() where id = p_stream_id;
             return array_prepend(v_version + v_count, v_seqs);
         end
         $fn$;
