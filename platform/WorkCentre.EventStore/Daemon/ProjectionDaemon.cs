@@ -47,6 +47,9 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
 
     public bool IsLeader => _highWater is not null;
 
+    /// <summary>Started and not stopped: leading, or standing by to take over.</summary>
+    public bool IsRunning => _leadership is { IsCompleted: false };
+
     public long HighWaterMark => _highWater?.Mark ?? 0;
 
     public IReadOnlyDictionary<string, long> Positions => _shards.ToDictionary(s => s.Key, s => s.Value.Position);

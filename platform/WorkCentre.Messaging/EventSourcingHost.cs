@@ -1,0 +1,200 @@
+using System.Net.Sockets;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Polly;
+using WorkCentre.EventStore;
+using WorkCentre.EventStore.Daemon;
+using WorkCentre.EventStore.Projections;
+using WorkCentre.Privacy;
+
+namespace WorkCentre.Messaging;
+
+/// <summary>
+/// Wires a service onto the platform: its database (<c>ConnectionStrings:Events</c>), event store with personal-data
+/// protection, daemon with projections and the broker forwarder, MassTransit on RabbitMQ
+/// (<c>ConnectionStrings:RabbitMq</c>), inbox, outbox relay, timers and readiness checks.
+/// </summary>
+public static class EventSourcingHost
+{
+    public const string ReadyTag = "ready";
+
+    public static WebApplicationBuilder AddEventSourcing(this WebApplicationBuilder builder, EventSourcingSetup setup)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var development = builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing");
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => NpgsqlDataSource.Create(configuration.GetConnectionString("Events")
+            ?? throw new InvalidOperationException("ConnectionStrings:Events is not set; it names this service's own database.")));
+        services.AddSingleton(_ => new PrivacyOptions
+        {
+            MasterKey = configuration["Privacy:MasterKey"] ?? (development ? PrivacyOptions.DevelopmentMasterKey : null),
+        });
+        services.AddSingleton(sp => new PersonalDataProtector(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PrivacyOptions>()));
+        foreach (var projection in setup.InlineProjections.Concat(setup.AsyncProjections))
+        {
+            services.AddSingleton(projection);
+        }
+        services.AddSingleton(sp =>
+        {
+            var types = new EventTypeRegistry();
+            setup.Events(types);
+            return new EventStore.EventStore(new EventStoreOptions
+            {
+                DataSource = sp.GetRequiredService<NpgsqlDataSource>(),
+                Types = types,
+                Protector = sp.GetRequiredService<PersonalDataProtector>(),
+                InlineProjections = setup.InlineProjections.Select(t => (IProjection)sp.GetRequiredService(t)).ToList(),
+                Time = sp.GetRequiredService<TimeProvider>(),
+            });
+        });
+
+        // Registered first: hosted services start in order, and everything after needs the schema.
+        services.AddHostedService(sp => new PlatformSchema(sp, setup));
+
+        if (setup.IntegrationEvents is not null)
+        {
+            services.AddSingleton(typeof(IIntegrationEventMapper), setup.IntegrationEvents);
+        }
+        services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(setup.ServiceName, false));
+            foreach (var consumer in setup.Consumers)
+            {
+                bus.AddConsumer(consumer);
+            }
+            bus.ConfigureHealthCheckOptions(health =>
+            {
+                health.Name = "broker";
+                health.Tags.Add(ReadyTag);
+            });
+            bus.AddConfigureEndpointsCallback((_, endpoint) =>
+            {
+                // Explicit rather than MassTransit's CPU-based defaults, so behaviour is the same on every machine.
+                endpoint.PrefetchCount = 32;
+                endpoint.ConcurrentMessageLimit = 8;
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Intervals(100, 500, 1_000, 2_000);
+                    retry.Ignore<DomainRuleViolationException>();
+                });
+            });
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                var uri = new Uri(configuration.GetConnectionString("RabbitMq")
+                    ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not set."));
+                var credentials = Uri.UnescapeDataString(uri.UserInfo).Split(':', 2);
+                var virtualHost = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+                rabbit.Host(uri.Host, (ushort)(uri.IsDefaultPort ? 5672 : uri.Port), string.IsNullOrEmpty(virtualHost) ? "/" : virtualHost, host =>
+                {
+                    host.Username(credentials.ElementAtOrDefault(0) is { Length: > 0 } user ? user : "guest");
+                    host.Password(credentials.ElementAtOrDefault(1) ?? "guest");
+                });
+                rabbit.ConfigureJsonSerializerOptions(MessagingJson.Configure);
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+
+        services.AddSingleton(sp =>
+        {
+            var subscriptions = new List<ISubscription>();
+            if (setup.IntegrationEvents is not null)
+            {
+                subscriptions.Add(new EventForwarder(sp.GetRequiredService<IBus>(), sp.GetRequiredService<IIntegrationEventMapper>(),
+                    setup.ServiceName, sp.GetRequiredService<ILogger<EventForwarder>>()));
+            }
+            return new ProjectionDaemon(
+                sp.GetRequiredService<EventStore.EventStore>(),
+                setup.AsyncProjections.Select(t => (IProjection)sp.GetRequiredService(t)),
+                subscriptions,
+                setup.Daemon,
+                sp.GetRequiredService<ILogger<ProjectionDaemon>>());
+        });
+        services.AddHostedService(sp => sp.GetRequiredService<ProjectionDaemon>());
+        services.AddHostedService<OutboxRelay>();
+        foreach (var handler in setup.TimerHandlers)
+        {
+            services.AddSingleton(typeof(ITimerHandler), handler);
+        }
+        services.AddHostedService<TimerPoller>();
+
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
+            .AddCheck<DaemonHealthCheck>("daemon", tags: [ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>Waits for the database (it may still be starting) and creates every schema the service uses.</summary>
+    private sealed class PlatformSchema(IServiceProvider services, EventSourcingSetup setup) : IHostedService
+    {
+        private static readonly ResiliencePipeline WaitForDatabase = new ResiliencePipelineBuilder()
+            .AddRetry(new Polly.Retry.RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>().Handle<SocketException>(),
+                MaxRetryAttempts = 30,
+                Delay = TimeSpan.FromSeconds(1),
+            })
+            .Build();
+
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+            var logger = services.GetRequiredService<ILogger<EventSourcingSetup>>();
+            await WaitForDatabase.ExecuteAsync(async ct =>
+            {
+                await services.GetRequiredService<EventStore.EventStore>().ApplySchemaAsync(ct);
+                await services.GetRequiredService<PersonalDataProtector>().Keys.ApplySchemaAsync(ct);
+                await MessagingSchema.ApplyAsync(dataSource, ct);
+                foreach (var owner in setup.InlineProjections.Concat(setup.AsyncProjections)
+                             .Select(services.GetRequiredService).OfType<IReadModelSchema>())
+                {
+                    await owner.ApplyAsync(dataSource, ct);
+                }
+            }, cancellationToken);
+            logger.LogInformation("{Service} schema is in place", setup.ServiceName);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await using var cmd = new NpgsqlCommand("select 1", connection);
+                await cmd.ExecuteScalarAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy("database unreachable");
+            }
+        }
+    }
+
+    private sealed class DaemonHealthCheck(ProjectionDaemon daemon) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var data = new Dictionary<string, object> { ["leader"] = daemon.IsLeader, ["highWaterMark"] = daemon.HighWaterMark };
+            foreach (var (shard, position) in daemon.Positions)
+            {
+                data[$"lag:{shard}"] = daemon.HighWaterMark - position;
+            }
+            return Task.FromResult(daemon.IsRunning
+                ? HealthCheckResult.Healthy(daemon.IsLeader ? "leading" : "standing by", data)
+                : HealthCheckResult.Unhealthy("daemon not running", data: data));
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace WorkCentre.Messaging;
+
+/// <summary>
+/// Messages that are not events of our own streams (commands to other services) are written to
+/// <c>messaging.outbox</c> in the caller's transaction and relayed from there, so a crash loses none.
+/// </summary>
+public static class Outbox
+{
+    public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, object message, string? correlationId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "insert into messaging.outbox (id, message_type, body, correlation_id) values ($1, $2, $3, $4)", connection, transaction);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7() });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = message.GetType().AssemblyQualifiedName! });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(message, message.GetType(), MessagingJson.Options), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)correlationId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
+
+/// <summary>Publishes outbox rows oldest first; <c>FOR UPDATE SKIP LOCKED</c> lets several instances relay side by side.</summary>
+public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
+{
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await RelayBatchAsync(stoppingToken) == 0)
+                {
+                    await Task.Delay(PollInterval, time, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Outbox relay failed; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    public async Task<int> RelayBatchAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var rows = new List<(Guid Id, string Type, string Body, string? Correlation)>();
+        await using (var select = new NpgsqlCommand(
+            "select id, message_type, body::text, correlation_id from messaging.outbox where sent_at is null order by created_at limit 100 for update skip locked",
+            connection, tx))
+        await using (var reader = await select.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            }
+        }
+        foreach (var row in rows)
+        {
+            var type = Type.GetType(row.Type, throwOnError: true)!;
+            var message = JsonSerializer.Deserialize(row.Body, type, MessagingJson.Options)!;
+            await bus.Publish(message, type, ctx =>
+            {
+                ctx.MessageId = row.Id;
+                if (Guid.TryParse(row.Correlation, out var correlation))
+                {
+                    ctx.CorrelationId = correlation;
+                }
+            }, ct);
+            await using var mark = new NpgsqlCommand("update messaging.outbox set sent_at = now() where id = $1", connection, tx);
+            mark.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = row.Id });
+            await mark.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return rows.Count;
+    }
+}

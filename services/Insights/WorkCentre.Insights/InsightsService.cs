@@ -1,0 +1,40 @@
+using WorkCentre.Insights.Inquiries;
+using WorkCentre.Insights.Inquiries.GettingInquirySummary;
+using WorkCentre.Insights.Inquiries.RecordingInquiry;
+using WorkCentre.Messaging;
+
+namespace WorkCentre.Insights;
+
+/// <summary>
+/// The insights service keeps every integration event it receives in its own store, so its read models
+/// (aggregates for managers, small cells suppressed) can be rebuilt from scratch at any time.
+/// </summary>
+public static class InsightsService
+{
+    public const string Name = "insights";
+
+    public static WebApplicationBuilder AddInsights(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(new SmallCells(builder.Configuration.GetValue("Insights:SmallCellThreshold", SmallCells.DefaultThreshold)));
+        return builder.AddEventSourcing(new EventSourcingSetup(Name)
+        {
+            Events = events => events.MapReceivedIntakeEvents(),
+            InlineProjections = [typeof(InquirySummaryProjection)],
+            Consumers = [typeof(InquiryRegisteredConsumer)],
+        });
+    }
+
+    public static WebApplication MapInsights(this WebApplication app)
+    {
+        app.MapGroup("/inquiries").WithTags("Inquiries").MapGetInquirySummary();
+        return app;
+    }
+}
+
+/// <summary>Counts under the threshold are withheld: managers see aggregates, never individuals.</summary>
+public sealed record SmallCells(int Threshold)
+{
+    public const int DefaultThreshold = 5;
+
+    public long? Show(long count) => count < Threshold ? null : count;
+}

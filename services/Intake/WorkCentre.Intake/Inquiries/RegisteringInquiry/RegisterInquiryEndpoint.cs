@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using WorkCentre.Contracts.Intake;
+using WorkCentre.EventStore;
+using WorkCentre.Messaging;
+
+namespace WorkCentre.Intake.Inquiries.RegisteringInquiry;
+
+public sealed record RegisterInquiryRequest(
+    InquiryChannel? Channel,
+    RequesterType? RequesterType,
+    QuestionDomain? Domain,
+    string? Municipality,
+    string? Location,
+    string? Question);
+
+public sealed record InquiryRegisteredResponse(Guid InquiryId, DateTimeOffset RegisteredAt);
+
+public static class RegisterInquiryEndpoint
+{
+    public const int MaxQuestionLength = 1_000;
+    public const int MaxPlaceLength = 100;
+
+    public static RouteHandlerBuilder MapRegisterInquiry(this RouteGroupBuilder group) =>
+        group.MapPost("/", HandleAsync)
+            .RequireAuthorization(policy => policy.RequireRole("advisor", "partner", "admin"))
+            .WithName("RegisterInquiry")
+            .WithSummary("Registers a question asked at any partner's desk.");
+
+    private static async Task<IResult> HandleAsync(
+        RegisterInquiryRequest request, ClaimsPrincipal user, EventStore.EventStore store, TimeProvider time, CancellationToken ct)
+    {
+        var errors = Validate(request);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var inquiryId = Guid.CreateVersion7();
+        var actor = user.FindFirstValue("sub") ?? "unknown";
+        var command = new RegisterInquiry(inquiryId, request.Channel!.Value, request.RequesterType!.Value, request.Domain!.Value,
+            request.Municipality!.Trim(), request.Location!.Trim(), string.IsNullOrWhiteSpace(request.Question) ? null : request.Question.Trim(),
+            actor, time.GetUtcNow());
+        var events = Inquiry.Decide(command, Inquiry.Initial);
+        var metadata = new EventMetadata
+        {
+            // An inquiry opens a journey; every later fact of it carries this correlation id.
+            CorrelationId = inquiryId.ToString(),
+            Actor = actor,
+            Headers = Activity.Current is { } activity ? new Dictionary<string, string> { ["traceparent"] = activity.Id! } : null,
+        };
+        await store.OpenSession(metadata).StartStream(Inquiry.StreamType, inquiryId, events).SaveChangesAsync(ct);
+        return TypedResults.Created($"/inquiries/{inquiryId}", new InquiryRegisteredResponse(inquiryId, command.Now));
+    }
+
+    private static Dictionary<string, string[]> Validate(RegisterInquiryRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Channel is null)
+        {
+            errors["channel"] = ["Channel is required: walkIn, phone, online, outreach or partnerReferral."];
+        }
+        if (request.RequesterType is null)
+        {
+            errors["requesterType"] = ["Requester type is required: resident, employer or professional."];
+        }
+        if (request.Domain is null)
+        {
+            errors["domain"] = ["Question domain is required: learning, working or career."];
+        }
+        Place(errors, "municipality", request.Municipality);
+        Place(errors, "location", request.Location);
+        if (request.Question is { Length: > MaxQuestionLength })
+        {
+            errors["question"] = [$"The question is at most {MaxQuestionLength} characters."];
+        }
+        return errors;
+    }
+
+    private static void Place(Dictionary<string, string[]> errors, string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors[field] = [$"The {field} is required."];
+        }
+        else if (value.Length > MaxPlaceLength)
+        {
+            errors[field] = [$"The {field} is at most {MaxPlaceLength} characters."];
+        }
+    }
+}

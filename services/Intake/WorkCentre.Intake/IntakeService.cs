@@ -1,0 +1,27 @@
+using WorkCentre.Intake.Inquiries;
+using WorkCentre.Intake.Inquiries.GettingInquiry;
+using WorkCentre.Intake.Inquiries.RegisteringInquiry;
+using WorkCentre.Messaging;
+
+namespace WorkCentre.Intake;
+
+/// <summary>The intake service: inquiries now; participants, consent and warm handovers as they arrive.</summary>
+public static class IntakeService
+{
+    public const string Name = "intake";
+
+    public static WebApplicationBuilder AddIntake(this WebApplicationBuilder builder) =>
+        builder.AddEventSourcing(new EventSourcingSetup(Name)
+        {
+            Events = events => events.MapInquiryEvents(),
+            IntegrationEvents = typeof(IntakeIntegrationEvents),
+        });
+
+    public static WebApplication MapIntake(this WebApplication app)
+    {
+        var inquiries = app.MapGroup("/inquiries").WithTags("Inquiries");
+        inquiries.MapRegisterInquiry();
+        inquiries.MapGetInquiry();
+        return app;
+    }
+}
