@@ -1,4 +1,7 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace WorkCentre.ServiceDefaults;
@@ -9,15 +12,34 @@ public static class ServiceDefaultsExtensions
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
-        builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks();
+        var services = builder.Services;
+
+
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            var json = o.SerializerOptions;
+            json.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+            // Names only: a number for an enum would let values no one defined into the event streams.
+            json.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            // A missing or null non-nullable field is the client's 400, not a null inside a handler.
+            json.RespectNullableAnnotations = true;
+            json.RespectRequiredConstructorParameters = true;
+        });
+        // Binding failures become exceptions so RequestExceptionHandler can say which field is wrong.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTypes.Customize);
+        services.AddExceptionHandler<RequestExceptionHandler>();
+
+        services.AddHealthChecks();
         return builder;
     }
 
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
+        // Empty error responses (401/403 challenges, 404, 405, bare status results) get a problem body.
         app.UseStatusCodePages();
+
         app.MapHealthChecks("/health/live");
         app.MapHealthChecks("/health/ready");
         return app;
