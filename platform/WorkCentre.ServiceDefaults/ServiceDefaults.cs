@@ -30,6 +30,7 @@ public static class ServiceDefaultsExtensions
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTypes.Customize);
         services.AddExceptionHandler<RequestExceptionHandler>();
 
+        services.AddWorkCentreAuth();
         services.AddHealthChecks();
         return builder;
     }
@@ -39,6 +40,8 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         // Empty error responses (401/403 challenges, 404, 405, bare status results) get a problem body.
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         app.MapHealthChecks("/health/live");
         app.MapHealthChecks("/health/ready");
