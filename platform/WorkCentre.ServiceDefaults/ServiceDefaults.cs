@@ -31,6 +31,7 @@ public static class ServiceDefaultsExtensions
         services.AddExceptionHandler<RequestExceptionHandler>();
 
         services.AddWorkCentreAuth();
+        services.AddWorkCentreRateLimits();
         services.AddHealthChecks();
         return builder;
     }
@@ -40,7 +41,12 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         // Empty error responses (401/403 challenges, 404, 405, bare status results) get a problem body.
         app.UseStatusCodePages();
+        // Routing first so the middleware below can read the endpoint's size limit.
+        app.UseRouting();
+        app.UseMiddleware<RequestSizeLimit>();
         app.UseAuthentication();
+        // Before authorization, so that a flood of rejected tokens is limited too.
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapHealthChecks("/health/live");
