@@ -1,8 +1,11 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.OpenApi;
 
 namespace WorkCentre.ServiceDefaults;
 
@@ -14,6 +17,16 @@ public static class ServiceDefaultsExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
         var services = builder.Services;
 
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        // "Request starting/finished" lines carry the query string, which may hold personal data.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        services.AddWorkCentreTelemetry(serviceName);
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -33,6 +46,14 @@ public static class ServiceDefaultsExtensions
         services.AddWorkCentreAuth();
         services.AddWorkCentreRateLimits();
         services.AddHealthChecks();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = $"WorkCentre {serviceName}";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT" };
+            return Task.CompletedTask;
+        }));
         return builder;
     }
 
@@ -49,8 +70,12 @@ public static class ServiceDefaultsExtensions
         app.UseRateLimiter();
         app.UseAuthorization();
 
-        app.MapHealthChecks("/health/live");
-        app.MapHealthChecks("/health/ready");
+        // Probes are anonymous and never throttled: a throttled probe would restart a healthy pod.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReports.WriteAsync })
+            .AllowAnonymous().DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready), ResponseWriter = HealthReports.WriteAsync })
+            .AllowAnonymous().DisableRateLimiting();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;
     }
 }
