@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.OpenApi;
+using WorkCentre.ServiceDefaults.Idempotency;
 
 namespace WorkCentre.ServiceDefaults;
 
@@ -46,6 +47,7 @@ public static class ServiceDefaultsExtensions
         services.AddWorkCentreAuth();
         services.AddWorkCentreRateLimits();
         services.AddHealthChecks();
+        services.AddSingleton<IdempotencyStore>();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = $"WorkCentre {serviceName}";
@@ -62,13 +64,14 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         // Empty error responses (401/403 challenges, 404, 405, bare status results) get a problem body.
         app.UseStatusCodePages();
-        // Routing first so the middleware below can read the endpoint's size limit.
+        // Routing first so the middleware below can read the endpoint's size limit and idempotency marker.
         app.UseRouting();
         app.UseMiddleware<RequestSizeLimit>();
         app.UseAuthentication();
         // Before authorization, so that a flood of rejected tokens is limited too.
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
 
         // Probes are anonymous and never throttled: a throttled probe would restart a healthy pod.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReports.WriteAsync })
