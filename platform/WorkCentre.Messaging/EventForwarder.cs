@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Polly;
 using WorkCentre.EventStore;
 using WorkCentre.EventStore.Projections;
 
@@ -14,7 +15,7 @@ public interface IIntegrationEventMapper
 
 /// <summary>
 /// The outbox is the event store: this daemon subscription publishes each mapped event with MessageId = event id,
-/// in sequence order, and returns (so the daemon moves progress) only after the broker confirmed every publish.
+/// started in sequence order, and returns (so the daemon moves progress) only after the broker confirmed every publish.
 /// A crash in between re-publishes the page; consumers' inboxes drop the repeats.
 /// </summary>
 public sealed class EventForwarder(IBus bus, IIntegrationEventMapper mapper, string serviceName, ILogger<EventForwarder> logger) : ISubscription
@@ -22,24 +23,35 @@ public sealed class EventForwarder(IBus bus, IIntegrationEventMapper mapper, str
     public const string ShardName = "forwarder";
     public const string TraceParentHeader = "traceparent";
 
+    // A broker that drops a connection usually takes it back within seconds; retry here before the daemon backs off.
+    private static readonly ResiliencePipeline BrokerHiccups = new ResiliencePipelineBuilder()
+        .AddRetry(new Polly.Retry.RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+            MaxRetryAttempts = 3,
+            Delay = TimeSpan.FromMilliseconds(200),
+            BackoffType = DelayBackoffType.Exponential,
+        })
+        .Build();
+
     public string Name => ShardName;
 
     public async Task HandleAsync(IReadOnlyList<EventEnvelope> events, CancellationToken ct)
     {
-        var published = 0;
+        // Publishes start in sequence order and their confirms are awaited together: one broker fsync for the
+        // page instead of one per event. Consumers deduplicate on MessageId and must not rely on strict order.
+        var publishes = new List<Task>(events.Count);
         foreach (var envelope in events)
         {
-            var message = mapper.Map(envelope);
-            if (message is null)
+            if (mapper.Map(envelope) is { } message)
             {
-                continue;
+                publishes.Add(PublishAsync(envelope, message, ct));
             }
-            await PublishAsync(envelope, message, ct);
-            published++;
         }
-        if (published > 0)
+        await Task.WhenAll(publishes);
+        if (publishes.Count > 0)
         {
-            logger.LogDebug("Forwarded {Count} integration events up to sequence {Sequence}", published, events[^1].Sequence);
+            logger.LogDebug("Forwarded {Count} integration events up to sequence {Sequence}", publishes.Count, events[^1].Sequence);
         }
     }
 
@@ -50,7 +62,7 @@ public sealed class EventForwarder(IBus bus, IIntegrationEventMapper mapper, str
             && ActivityContext.TryParse(traceParent, null, out var context) ? context : default;
         using var activity = Telemetry.Source.StartActivity($"forward {envelope.Alias}", ActivityKind.Producer, parent);
         activity?.SetTag("workcentre.event.sequence", envelope.Sequence);
-        await bus.Publish(message, message.GetType(), publish =>
+        await BrokerHiccups.ExecuteAsync(async token => await bus.Publish(message, message.GetType(), publish =>
         {
             publish.MessageId = envelope.Id;
             if (Guid.TryParse(envelope.CorrelationId, out var correlation))
@@ -60,7 +72,7 @@ public sealed class EventForwarder(IBus bus, IIntegrationEventMapper mapper, str
             publish.Headers.Set(Headers.Source, serviceName);
             publish.Headers.Set(Headers.Sequence, envelope.Sequence);
             publish.Headers.Set(Headers.OccurredAt, envelope.OccurredAt.ToString("O"));
-        }, ct);
+        }, token), ct);
     }
 
     public static class Headers
@@ -75,4 +87,5 @@ public static class Telemetry
 {
     public const string SourceName = "WorkCentre.Messaging";
     public static readonly ActivitySource Source = new(SourceName);
+    public static readonly System.Diagnostics.Metrics.Meter Meter = new(SourceName);
 }

@@ -27,6 +27,11 @@ public static class Outbox
 /// <summary>Publishes outbox rows oldest first; <c>FOR UPDATE SKIP LOCKED</c> lets several instances relay side by side.</summary>
 public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
 {
+    private long _backlog;
+
+    /// <summary>Unsent rows seen at the last poll; exported as the <c>workcentre.outbox.backlog</c> gauge.</summary>
+    public long Backlog => Volatile.Read(ref _backlog);
+
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -66,6 +71,10 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, TimeProvi
             {
                 rows.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
             }
+        }
+        await using (var backlog = new NpgsqlCommand("select count(*) from messaging.outbox where sent_at is null", connection, tx))
+        {
+            Volatile.Write(ref _backlog, (long)(await backlog.ExecuteScalarAsync(ct))! - rows.Count);
         }
         foreach (var row in rows)
         {

@@ -4,6 +4,7 @@ using WorkCentre.Benchmarks;
 var benchmarks = new Dictionary<string, Func<string[], Task>>
 {
     ["eventstore"] = EventStoreBenchmark.RunAsync,
+    ["messaging"] = MessagingBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,6 +20,7 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
     private readonly Dictionary<string, ShardAgent> _shards;
     private readonly Dictionary<string, (CancellationTokenSource Cts, Task Task)> _running = [];
     private readonly SemaphoreSlim _shardControl = new(1, 1);
+    private readonly Meter _meter = new(MeterName);
     private CancellationTokenSource? _stopping;
     private Task? _leadership;
     private volatile HighWaterMarkAgent? _highWater;
@@ -43,7 +45,13 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
             throw new ArgumentException($"Two shards are named '{duplicate.Key}'.");
         }
         _shards = agents.ToDictionary(a => a.Name);
+        _meter.CreateObservableGauge("workcentre.daemon.high_water_mark", () => HighWaterMark, description: "Highest sequence below which no event can still appear.");
+        _meter.CreateObservableGauge("workcentre.projection.lag", () => _shards.Values.Select(s =>
+            new Measurement<long>(Math.Max(0, HighWaterMark - s.Position), new KeyValuePair<string, object?>("shard", s.Name))),
+            unit: "{event}", description: "Events between the high-water mark and the shard's position.");
     }
+
+    public const string MeterName = "WorkCentre.EventStore";
 
     public bool IsLeader => _highWater is not null;
 
@@ -76,6 +84,7 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
         await StopAsync(CancellationToken.None);
         _stopping?.Dispose();
         _stopping = null;
+        _meter.Dispose();
         _leadership = null;
     }
 

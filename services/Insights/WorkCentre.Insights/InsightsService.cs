@@ -15,7 +15,7 @@ public static class InsightsService
 
     public static WebApplicationBuilder AddInsights(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(new SmallCells(builder.Configuration.GetValue("Insights:SmallCellThreshold", SmallCells.DefaultThreshold)));
+        builder.Services.AddSingleton(sp => new SmallCells(sp.GetRequiredService<IConfiguration>().GetValue("Insights:SmallCellThreshold", SmallCells.DefaultThreshold)));
         return builder.AddEventSourcing(new EventSourcingSetup(Name)
         {
             Events = events => events.MapReceivedIntakeEvents(),
@@ -38,3 +38,6 @@ public sealed record SmallCells(int Threshold)
 
     public long? Show(long count) => count < Threshold ? null : count;
 }
+
+/// <summary>Names this service's assembly for test hosts; every service's top-level Program has the same name.</summary>
+public sealed class InsightsEntryPoint;

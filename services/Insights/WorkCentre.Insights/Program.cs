@@ -9,5 +9,3 @@ var app = builder.Build();
 app.MapServiceDefaults();
 app.MapInsights();
 app.Run();
-
-public partial class Program;

@@ -25,3 +25,6 @@ public static class IntakeService
         return app;
     }
 }
+
+/// <summary>Names this service's assembly for test hosts; every service's top-level Program has the same name.</summary>
+public sealed class IntakeEntryPoint;

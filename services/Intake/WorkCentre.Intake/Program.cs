@@ -9,5 +9,3 @@ var app = builder.Build();
 app.MapServiceDefaults();
 app.MapIntake();
 app.Run();
-
-public partial class Program;

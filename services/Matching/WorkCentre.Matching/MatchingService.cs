@@ -12,3 +12,6 @@ public static class MatchingService
 
     public static WebApplication MapMatching(this WebApplication app) => app;
 }
+
+/// <summary>Names this service's assembly for test hosts; every service's top-level Program has the same name.</summary>
+public sealed class MatchingEntryPoint;

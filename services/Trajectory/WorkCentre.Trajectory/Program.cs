@@ -1,5 +1,5 @@
-using WorkCentre.Trajectory;
 using WorkCentre.ServiceDefaults;
+using WorkCentre.Trajectory;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("trajectory");
@@ -9,5 +9,3 @@ var app = builder.Build();
 app.MapServiceDefaults();
 app.MapTrajectory();
 app.Run();
-
-public partial class Program;

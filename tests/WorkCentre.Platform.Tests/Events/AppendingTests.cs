@@ -3,6 +3,7 @@ using Npgsql;
 using WorkCentre.EventStore;
 using WorkCentre.EventStore.Projections;
 using WorkCentre.Platform.Tests.Infrastructure;
+using WorkCentre.Testing;
 using static WorkCentre.Platform.Tests.Infrastructure.TestStores;
 
 namespace WorkCentre.Platform.Tests.Events;

@@ -4,6 +4,7 @@ using WorkCentre.EventStore;
 using WorkCentre.EventStore.Daemon;
 using WorkCentre.EventStore.Projections;
 using WorkCentre.Platform.Tests.Infrastructure;
+using WorkCentre.Testing;
 using static WorkCentre.Platform.Tests.Infrastructure.TestStores;
 
 namespace WorkCentre.Platform.Tests.Events;

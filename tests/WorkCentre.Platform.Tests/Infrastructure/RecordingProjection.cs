@@ -1,6 +1,7 @@
 using Npgsql;
 using WorkCentre.EventStore;
 using WorkCentre.EventStore.Projections;
+using WorkCentre.Testing;
 
 namespace WorkCentre.Platform.Tests.Infrastructure;
 

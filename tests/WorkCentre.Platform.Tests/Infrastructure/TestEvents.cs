@@ -1,4 +1,5 @@
 using WorkCentre.EventStore;
+using WorkCentre.Testing;
 
 namespace WorkCentre.Platform.Tests.Infrastructure;
 

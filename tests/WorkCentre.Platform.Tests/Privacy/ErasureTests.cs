@@ -1,6 +1,7 @@
 using WorkCentre.EventStore.Daemon;
 using WorkCentre.Platform.Tests.Infrastructure;
 using WorkCentre.Privacy;
+using WorkCentre.Testing;
 using static WorkCentre.Platform.Tests.Privacy.PrivacyStores;
 
 namespace WorkCentre.Platform.Tests.Privacy;

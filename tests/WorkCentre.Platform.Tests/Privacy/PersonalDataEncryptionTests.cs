@@ -1,5 +1,6 @@
 using WorkCentre.Platform.Tests.Infrastructure;
 using WorkCentre.Privacy;
+using WorkCentre.Testing;
 using static WorkCentre.Platform.Tests.Privacy.PrivacyStores;
 
 namespace WorkCentre.Platform.Tests.Privacy;

@@ -3,6 +3,7 @@ using WorkCentre.EventStore;
 using WorkCentre.EventStore.Projections;
 using WorkCentre.Platform.Tests.Infrastructure;
 using WorkCentre.Privacy;
+using WorkCentre.Testing;
 using Store = WorkCentre.EventStore.EventStore;
 
 namespace WorkCentre.Platform.Tests.Privacy;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using WorkCentre.Platform.Tests.Infrastructure;
 using WorkCentre.Privacy;
+using WorkCentre.Testing;
 using static WorkCentre.Platform.Tests.Privacy.PrivacyStores;
 
 namespace WorkCentre.Platform.Tests.Privacy;

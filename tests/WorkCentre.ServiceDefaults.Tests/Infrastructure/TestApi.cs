@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using WorkCentre.ServiceDefaults.TestHost;
+using WorkCentre.Testing;
 
 namespace WorkCentre.ServiceDefaults.Tests.Infrastructure;
 

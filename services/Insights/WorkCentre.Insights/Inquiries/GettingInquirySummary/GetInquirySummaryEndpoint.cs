@@ -1,5 +1,6 @@
 using Npgsql;
 using WorkCentre.Contracts.Intake;
+using WorkCentre.ServiceDefaults;
 
 namespace WorkCentre.Insights.Inquiries.GettingInquirySummary;
 
@@ -11,7 +12,7 @@ public static class GetInquirySummaryEndpoint
 {
     public static RouteHandlerBuilder MapGetInquirySummary(this RouteGroupBuilder group) =>
         group.MapGet("/summary", HandleAsync)
-            .RequireAuthorization(policy => policy.RequireRole("manager", "admin"))
+            .RequireAuthorization(Policies.Manager)
             .WithName("GetInquirySummary")
             .WithSummary("Inquiries per channel and question domain; cells under the threshold are suppressed.");
 

@@ -1,4 +1,5 @@
 using WorkCentre.Contracts.Intake;
+using WorkCentre.ServiceDefaults;
 
 namespace WorkCentre.Intake.Inquiries.GettingInquiry;
 
@@ -11,7 +12,7 @@ public static class GetInquiryEndpoint
 {
     public static RouteHandlerBuilder MapGetInquiry(this RouteGroupBuilder group) =>
         group.MapGet("/{inquiryId:guid}", HandleAsync)
-            .RequireAuthorization(policy => policy.RequireRole("advisor", "partner", "admin"))
+            .RequireAuthorization(policy => policy.RequireRole(Roles.Advisor, Roles.Partner, Roles.Admin))
             .WithName("GetInquiry");
 
     private static async Task<IResult> HandleAsync(Guid inquiryId, EventStore.EventStore store, HttpContext http, CancellationToken ct)

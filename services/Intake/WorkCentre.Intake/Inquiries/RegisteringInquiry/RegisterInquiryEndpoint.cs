@@ -3,16 +3,18 @@ using System.Security.Claims;
 using WorkCentre.Contracts.Intake;
 using WorkCentre.EventStore;
 using WorkCentre.Messaging;
+using WorkCentre.ServiceDefaults;
 
 namespace WorkCentre.Intake.Inquiries.RegisteringInquiry;
 
+// Every field is optional for the JSON binder so that validation below can name all missing fields at once.
 public sealed record RegisterInquiryRequest(
-    InquiryChannel? Channel,
-    RequesterType? RequesterType,
-    QuestionDomain? Domain,
-    string? Municipality,
-    string? Location,
-    string? Question);
+    InquiryChannel? Channel = null,
+    RequesterType? RequesterType = null,
+    QuestionDomain? Domain = null,
+    string? Municipality = null,
+    string? Location = null,
+    string? Question = null);
 
 public sealed record InquiryRegisteredResponse(Guid InquiryId, DateTimeOffset RegisteredAt);
 
@@ -23,7 +25,8 @@ public static class RegisterInquiryEndpoint
 
     public static RouteHandlerBuilder MapRegisterInquiry(this RouteGroupBuilder group) =>
         group.MapPost("/", HandleAsync)
-            .RequireAuthorization(policy => policy.RequireRole("advisor", "partner", "admin"))
+            .RequireAuthorization(policy => policy.RequireRole(Roles.Advisor, Roles.Partner, Roles.Admin))
+            .WithIdempotency()
             .WithName("RegisterInquiry")
             .WithSummary("Registers a question asked at any partner's desk.");
 
@@ -36,7 +39,7 @@ public static class RegisterInquiryEndpoint
             return TypedResults.ValidationProblem(errors);
         }
         var inquiryId = Guid.CreateVersion7();
-        var actor = user.FindFirstValue("sub") ?? "unknown";
+        var actor = user.ActorOf();
         var command = new RegisterInquiry(inquiryId, request.Channel!.Value, request.RequesterType!.Value, request.Domain!.Value,
             request.Municipality!.Trim(), request.Location!.Trim(), string.IsNullOrWhiteSpace(request.Question) ? null : request.Question.Trim(),
             actor, time.GetUtcNow());

@@ -1,4 +1,4 @@
-namespace WorkCentre.Platform.Tests.Infrastructure;
+namespace WorkCentre.Testing;
 
 /// <summary>Awaits a condition with a timeout instead of sleeping a fixed time.</summary>
 public static class Eventually

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace WorkCentre.Platform.Tests.Infrastructure;
+namespace WorkCentre.Testing;
 
 /// <summary>
 /// A fresh PostgreSQL database for one test class on the real server that <c>./workcentre test</c> starts,

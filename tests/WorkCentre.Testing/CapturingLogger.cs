@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace WorkCentre.Platform.Tests.Infrastructure;
+namespace WorkCentre.Testing;
 
 /// <summary>Keeps log lines so a test can await what the code under test says it did.</summary>
 public sealed class CapturingLogger<T> : ILogger<T>

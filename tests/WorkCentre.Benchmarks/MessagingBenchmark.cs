@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using MassTransit;
+using Npgsql;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using WorkCentre.EventStore;
+using WorkCentre.EventStore.Daemon;
+using WorkCentre.Messaging;
+
+namespace WorkCentre.Benchmarks;
+
+/// <summary>
+/// End-to-end forwarding (event store → forwarder → broker → inbox consumer) against raw RabbitMQ.Client
+/// publish-with-confirm + consume-with-ack on the same broker, and append-to-consumer latency at a fixed rate.
+/// Last line: <c>messaging_ratio=… p99_ms=…</c>.
+/// </summary>
+internal static class MessagingBenchmark
+{
+    private const int ConfirmWindow = 500;
+
+    public static async Task RunAsync(string[] args)
+    {
+        var count = Option(args, "--events", 10_000);
+        var rate = Option(args, "--rate", 200);
+        var seconds = Option(args, "--seconds", 10);
+        Console.WriteLine($"messaging benchmark: {count:N0} events end to end, latency at {rate}/s for {seconds}s, {Environment.ProcessorCount} cores");
+
+        await using var db = await BenchDatabase.CreateAsync("messaging");
+        await using var broker = await BenchBroker.CreateAsync();
+
+        var raw = await RawRabbitAsync(broker.ConnectionString, count);
+        Console.WriteLine($"raw RabbitMQ.Client publish+confirm, consume+ack: {raw:N0} messages/s");
+
+        var app = BuildService(db, broker);
+        await app.StartAsync();
+        try
+        {
+            var store = app.Services.GetRequiredService<EventStore.EventStore>();
+            var throughput = await EndToEndAsync(store, count);
+            Console.WriteLine($"forwarded and consumed end to end: {throughput:N0} events/s");
+            var (p50, p99) = await LatencyAsync(store, rate, seconds);
+            Console.WriteLine($"append-to-consumer latency at {rate}/s: p50={p50:F1} ms p99={p99:F1} ms");
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"messaging_ratio={throughput / raw:F2} p99_ms={p99:F1}"));
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    private static WebApplication BuildService(BenchDatabase db, BenchBroker broker)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration["ConnectionStrings:Events"] = new NpgsqlConnectionStringBuilder(db.DataSource.ConnectionString) { MaxPoolSize = 32 }.ConnectionString;
+        builder.Configuration["ConnectionStrings:RabbitMq"] = broker.ConnectionString.ToString();
+        builder.Environment.EnvironmentName = "Development";
+        builder.AddEventSourcing(new EventSourcingSetup("bench")
+        {
+            Events = events => events.Map<PingRecorded>("bench.ping_recorded.v1"),
+            IntegrationEvents = typeof(PingMapper),
+            Consumers = [typeof(PingConsumer)],
+            Daemon = new DaemonOptions { PageSize = ConfirmWindow },
+        });
+        return builder.Build();
+    }
+
+    private static async Task<double> EndToEndAsync(EventStore.EventStore store, int count)
+    {
+        PingConsumer.Reset(count);
+        var clock = Stopwatch.StartNew();
+        var appending = Task.Run(async () =>
+        {
+            for (var i = 0; i < count; i += 10)
+            {
+                var id = Guid.CreateVersion7();
+                await store.OpenSession().StartStream("bench", id, Enumerable.Range(0, Math.Min(10, count - i)).Select(_ => new PingRecorded(id, DateTimeOffset.UtcNow))).SaveChangesAsync();
+            }
+        });
+        var reported = TimeSpan.Zero;
+        while (!PingConsumer.AllArrived.IsCompleted)
+        {
+            await Task.WhenAny(PingConsumer.AllArrived, Task.Delay(1_000));
+            if (clock.Elapsed - reported >= TimeSpan.FromSeconds(1))
+            {
+                reported = clock.Elapsed;
+                Console.WriteLine($"  consumed {PingConsumer.Consumed:N0} / {count:N0}");
+            }
+        }
+        await appending;
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<(double P50, double P99)> LatencyAsync(EventStore.EventStore store, int rate, int seconds)
+    {
+        var total = rate * seconds;
+        PingConsumer.Reset(total);
+        var interval = TimeSpan.FromSeconds(1.0 / rate);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < total; i++)
+        {
+            var due = interval * i;
+            if (clock.Elapsed < due)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+            var id = Guid.CreateVersion7();
+            await store.OpenSession().StartStream("bench", id, new PingRecorded(id, DateTimeOffset.UtcNow)).SaveChangesAsync();
+        }
+        await PingConsumer.AllArrived.WaitAsync(TimeSpan.FromMinutes(2));
+        var latencies = PingConsumer.Latencies.Order().ToArray();
+        return (latencies[latencies.Length / 2], latencies[(int)(latencies.Length * 0.99)]);
+    }
+
+    private static async Task<double> RawRabbitAsync(Uri uri, int count)
+    {
+        var factory = new ConnectionFactory { Uri = uri };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var publisher = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        await using var consumerChannel = await connection.CreateChannelAsync();
+        var queue = (await publisher.QueueDeclareAsync("raw-bench", durable: true, exclusive: false, autoDelete: false)).QueueName;
+        await consumerChannel.BasicQosAsync(0, 32, false);
+        var consumed = 0;
+        var done = new TaskCompletionSource();
+        var consumer = new AsyncEventingBasicConsumer(consumerChannel);
+        consumer.ReceivedAsync += async (_, delivery) =>
+        {
+            await consumerChannel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+            if (Interlocked.Increment(ref consumed) == count)
+            {
+                done.TrySetResult();
+            }
+        };
+        await consumerChannel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var body = "{\"pingId\":\"00000000-0000-0000-0000-000000000000\",\"occurredAt\":\"2026-11-22T09:00:00+00:00\"}"u8.ToArray();
+        var clock = Stopwatch.StartNew();
+        // Confirms are awaited a window at a time, as the forwarder awaits a page before it moves progress.
+        for (var start = 0; start < count; start += ConfirmWindow)
+        {
+            var window = new List<Task>(ConfirmWindow);
+            for (var i = start; i < Math.Min(count, start + ConfirmWindow); i++)
+            {
+                var properties = new BasicProperties { Persistent = true, ContentType = "application/json", MessageId = Guid.CreateVersion7().ToString() };
+                window.Add(publisher.BasicPublishAsync("", queue, mandatory: false, properties, body).AsTask());
+            }
+            await Task.WhenAll(window);
+        }
+        await done.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}
+
+public sealed record PingRecorded(Guid PingId, DateTimeOffset OccurredAt) : IOccurredAt;
+
+[MessageUrn("workcentre:bench:ping:v1")]
+public sealed record Ping(Guid PingId, DateTimeOffset OccurredAt);
+
+internal sealed class PingMapper : IIntegrationEventMapper
+{
+    public object? Map(EventEnvelope envelope) => envelope.Data is PingRecorded p ? new Ping(p.PingId, p.OccurredAt) : null;
+}
+
+internal sealed class PingConsumer(NpgsqlDataSource dataSource, ILogger<PingConsumer> logger) : InboxConsumer<Ping>(dataSource, logger)
+{
+    private static int _consumed;
+    private static int _expected;
+    private static TaskCompletionSource _allArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static ConcurrentBag<double> Latencies { get; private set; } = [];
+    public static int Consumed => Volatile.Read(ref _consumed);
+    public static Task AllArrived => _allArrived.Task;
+
+    public static void Reset(int expected)
+    {
+        _consumed = 0;
+        _expected = expected;
+        Latencies = [];
+        _allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    protected override Task HandleAsync(ConsumeContext<Ping> context, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        Latencies.Add((DateTimeOffset.UtcNow - context.Message.OccurredAt).TotalMilliseconds);
+        if (Interlocked.Increment(ref _consumed) == _expected)
+        {
+            _allArrived.TrySetResult();
+        }
+        return Task.CompletedTask;
+    }
+}

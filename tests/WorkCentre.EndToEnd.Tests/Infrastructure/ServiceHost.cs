@@ -1,0 +1,47 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using WorkCentre.ServiceDefaults;
+using WorkCentre.Testing;
+
+namespace WorkCentre.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// One service in process, on its own fresh database and the test class's virtual host of the real broker,
+/// with its daemon and consumers running.
+/// </summary>
+public sealed class ServiceHost<TEntryPoint>(TestDatabase database, TestBroker broker, Action<IServiceCollection>? services = null,
+    IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<TEntryPoint>
+    where TEntryPoint : class
+{
+    public TestDatabase Database => database;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Events"] = database.ConnectionString,
+            ["ConnectionStrings:RabbitMq"] = broker.ConnectionString,
+        }.Concat(settings ?? new Dictionary<string, string?>())));
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
+        }
+    }
+
+    public HttpClient ClientAs(string role, string organisation = "werkcentrum-gooi")
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            DevelopmentAuth.CreateToken($"staff-{role}-1", [role], organisation, TimeSpan.FromHours(1)));
+        return client;
+    }
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public NpgsqlDataSource DataSource => Service<NpgsqlDataSource>();
+}
