@@ -25,7 +25,7 @@ internal sealed class BenchBroker : IAsyncDisposable
             ?? throw new InvalidOperationException("WORKCENTRE_RABBITMQ is not set; run through ./workcentre bench."));
         var management = new HttpClient
         {
-            BaseAddress = new Uri(Environment.GetEnvironmentVariable("WORKCENTRE_RABBITMQ_MANAGEMENT") ?? $"http://{amqp.Host}:{amqp.Port + 1}/"),
+            BaseAddress = new Uri(Environment.GetEnvironmentVariable("WORKCENTRE_RABBITMQ_MANAGEMENT_URL") ?? $"http://{amqp.Host}:{amqp.Port + 1}/"),
         };
         management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
         var virtualHost = $"wc-bench-{DateTime.UtcNow:HHmmss}";
