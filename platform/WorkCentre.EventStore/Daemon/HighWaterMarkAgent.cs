@@ -14,6 +14,7 @@ internal sealed class HighWaterMarkAgent(EventStore store, NpgsqlConnection lead
 {
     private readonly string _s = store.Options.Schema;
     private long _mark;
+    private readonly Stopwatch _sinceSaved = Stopwatch.StartNew();
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public long Mark => Volatile.Read(ref _mark);
@@ -158,7 +159,13 @@ internal sealed class HighWaterMarkAgent(EventStore store, NpgsqlConnection lead
 
     private async Task SaveAsync(long mark, CancellationToken ct)
     {
-        await UpdateMarkAsync(mark, null, ct);
+        // The stored mark only gives a new leader a head start, so it is written at most once a second:
+        // a commit per advance would cost as much as the appends it follows.
+        if (_sinceSaved.Elapsed >= TimeSpan.FromSeconds(1))
+        {
+            await UpdateMarkAsync(mark, null, ct);
+            _sinceSaved.Restart();
+        }
         Publish(mark);
     }
 
