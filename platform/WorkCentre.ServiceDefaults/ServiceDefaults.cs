@@ -33,8 +33,8 @@ public static class ServiceDefaultsExtensions
         {
             var json = o.SerializerOptions;
             json.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
-            // Names only: a number for an enum would let values no one defined into the event streams.
-            json.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            // camelCase names only, like the properties: a number for an enum would let values no one defined into the streams.
+            json.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false));
             // A missing or null non-nullable field is the client's 400, not a null inside a handler.
             json.RespectNullableAnnotations = true;
             json.RespectRequiredConstructorParameters = true;

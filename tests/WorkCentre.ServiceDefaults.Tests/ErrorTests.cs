@@ -93,7 +93,7 @@ public sealed class ErrorTests(TestApi api) : IClassFixture<TestApi>
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
-        Assert.Contains("\"kind\":\"Coaching\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"kind\":\"coaching\"", body, StringComparison.Ordinal);
         Assert.Contains("\"plannedBy\":\"staff-advisor\"", body, StringComparison.Ordinal);
         Assert.Contains("\"organisation\":\"uwv-rotterdam\"", body, StringComparison.Ordinal);
         Assert.Matches("\"plannedAt\":\"\\d{4}-\\d\\d-\\d\\dT[^\"]+\\+00:00\"", body);
