@@ -89,15 +89,24 @@ public sealed class EventStore
         return new StreamState<TState>(events.Aggregate(initial, (state, e) => evolve(state, e.Data)), version);
     }
 
-    /// <summary>Events with <c>after &lt; seq &lt;= upTo</c> in sequence order, at most <paramref name="limit"/>.</summary>
-    internal async Task<IReadOnlyList<EventEnvelope>> ReadPageAsync(NpgsqlConnection connection, long after, long upTo, int limit, CancellationToken ct)
+    /// <summary>
+    /// Events with <c>after &lt; seq &lt;= upTo</c> in sequence order, at most <paramref name="limit"/> rows. A row that
+    /// cannot be read (unknown alias, broken payload) comes back as unreadable instead of failing the page.
+    /// </summary>
+    internal async Task<DaemonPage> ReadPageAsync(NpgsqlConnection connection, long after, long upTo, int limit, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(Sql.ReadPage, connection);
         cmd.Parameters.AddWithValue("after", after);
         cmd.Parameters.AddWithValue("upTo", upTo);
         cmd.Parameters.AddWithValue("limit", limit);
         var rows = await ReadRowsAsync(cmd, ct);
-        return await ToEnvelopesAsync(connection, rows, ct);
+        if (rows.Count == 0)
+        {
+            return new DaemonPage([], [], 0, after);
+        }
+        var unreadable = new List<UnreadableEvent>();
+        var events = await ToEnvelopesAsync(connection, rows, ct, unreadable);
+        return new DaemonPage(events, unreadable, rows.Count, rows[^1].Seq);
     }
 
     private static async Task<List<StoredRow>> ReadRowsAsync(NpgsqlCommand cmd, CancellationToken ct)
@@ -111,7 +120,8 @@ public sealed class EventStore
         return rows;
     }
 
-    internal async Task<IReadOnlyList<EventEnvelope>> ToEnvelopesAsync(NpgsqlConnection connection, List<StoredRow> rows, CancellationToken ct)
+    internal async Task<IReadOnlyList<EventEnvelope>> ToEnvelopesAsync(
+        NpgsqlConnection connection, List<StoredRow> rows, CancellationToken ct, List<UnreadableEvent>? unreadable = null)
     {
         if (rows.Count == 0)
         {
@@ -120,14 +130,26 @@ public sealed class EventStore
         using var scope = Options.Protector is null
             ? null
             : await Options.Protector.BeginReadAsync(connection, rows.ConvertAll(r => r.Data), ct);
-        var envelopes = new EventEnvelope[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
+        var envelopes = new List<EventEnvelope>(rows.Count);
+        foreach (var row in rows)
         {
-            envelopes[i] = rows[i].ToEnvelope(Serializer);
+            try
+            {
+                envelopes.Add(row.ToEnvelope(Serializer));
+            }
+            catch (Exception ex) when (unreadable is not null && ex is not OperationCanceledException)
+            {
+                unreadable.Add(new UnreadableEvent(row.Seq, row.Id, row.Alias, ex));
+            }
         }
         return envelopes;
     }
 }
+
+/// <summary>A page for a daemon shard: the readable events, the unreadable ones, and how far the rows went.</summary>
+internal sealed record DaemonPage(IReadOnlyList<EventEnvelope> Events, IReadOnlyList<UnreadableEvent> Unreadable, int RowCount, long LastSequence);
+
+internal sealed record UnreadableEvent(long Sequence, Guid Id, string Alias, Exception Error);
 
 internal sealed record StoredRow(
     long Seq, Guid Id, Guid StreamId, long Version, string Alias, string Data, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt,

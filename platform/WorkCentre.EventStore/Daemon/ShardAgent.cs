@@ -113,35 +113,42 @@ internal sealed class ShardAgent
             var floor = Position;
             var page = await _store.ReadPageAsync(connection, floor, mark, _options.PageSize, ct);
             // A short page holds every event up to the mark, so progress can move to the mark itself (over gaps).
-            var next = page.Count < _options.PageSize ? mark : page[^1].Sequence;
+            var next = page.RowCount < _options.PageSize ? mark : page.LastSequence;
+            if (page.Unreadable.Count > 0 && !isolateFailures)
+            {
+                throw new RebuildFailedException(Name, page.Unreadable[0].Sequence, page.Unreadable[0].Error);
+            }
             if (Subscription is not null)
             {
-                if (page.Count > 0)
+                if (page.Events.Count > 0)
                 {
-                    await Subscription.HandleAsync(page, ct);
+                    await Subscription.HandleAsync(page.Events, ct);
                 }
-                await CommitProgressAsync(connection, null, floor, next, ct);
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                await DeadLetterUnreadableAsync(connection, tx, page, ct);
+                await CommitProgressAsync(connection, tx, floor, next, ct);
+                await tx.CommitAsync(ct);
             }
             else
             {
                 await ApplyProjectionPageAsync(connection, page, floor, next, isolateFailures, ct);
             }
             Volatile.Write(ref _position, next);
-            applied += page.Count;
+            applied += page.Events.Count;
             progress?.Report(new RebuildProgress(Name, next, mark, applied, clock.Elapsed));
         }
     }
 
-    private async Task ApplyProjectionPageAsync(
-        NpgsqlConnection connection, IReadOnlyList<EventEnvelope> page, long floor, long next, bool isolateFailures, CancellationToken ct)
+    private async Task ApplyProjectionPageAsync(NpgsqlConnection connection, DaemonPage page, long floor, long next, bool isolateFailures, CancellationToken ct)
     {
         try
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
-            if (page.Count > 0)
+            if (page.Events.Count > 0)
             {
-                await Projection!.ApplyAsync(connection, tx, page, ct);
+                await Projection!.ApplyAsync(connection, tx, page.Events, ct);
             }
+            await DeadLetterUnreadableAsync(connection, tx, page, ct);
             await CommitProgressAsync(connection, tx, floor, next, ct);
             await tx.CommitAsync(ct);
         }
@@ -149,19 +156,17 @@ internal sealed class ShardAgent
         {
             if (!isolateFailures)
             {
-                throw new RebuildFailedException(Name, FirstFailing(page), ex);
+                throw new RebuildFailedException(Name, page.Events.Count > 0 ? page.Events[0].Sequence : floor + 1, ex);
             }
             await ApplyIsolatingPoisonAsync(connection, page, floor, next, ct);
         }
     }
 
-    private static long FirstFailing(IReadOnlyList<EventEnvelope> page) => page.Count > 0 ? page[0].Sequence : 0;
-
     /// <summary>Applies a failed page one event at a time under savepoints; events that still fail become dead letters.</summary>
-    private async Task ApplyIsolatingPoisonAsync(NpgsqlConnection connection, IReadOnlyList<EventEnvelope> page, long floor, long next, CancellationToken ct)
+    private async Task ApplyIsolatingPoisonAsync(NpgsqlConnection connection, DaemonPage page, long floor, long next, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(ct);
-        foreach (var e in page)
+        foreach (var e in page.Events)
         {
             await tx.SaveAsync("event", ct);
             try
@@ -172,27 +177,37 @@ internal sealed class ShardAgent
             catch (Exception ex) when (!IsTransient(ex) && ex is not OperationCanceledException)
             {
                 await tx.RollbackAsync("event", ct);
-                await DeadLetterAsync(connection, tx, e, ex, ct);
-                _logger.LogWarning("Shard {Shard} dead-lettered event {EventId} ({Alias}) at sequence {Sequence}: {Error}",
-                    Name, e.Id, e.Alias, e.Sequence, ex.GetType().Name);
+                await DeadLetterAsync(connection, tx, e.Sequence, e.Id, e.Alias, ex, ct);
             }
         }
+        await DeadLetterUnreadableAsync(connection, tx, page, ct);
         await CommitProgressAsync(connection, tx, floor, next, ct);
         await tx.CommitAsync(ct);
     }
 
-    private async Task DeadLetterAsync(NpgsqlConnection connection, NpgsqlTransaction tx, EventEnvelope e, Exception ex, CancellationToken ct)
+    private async Task DeadLetterUnreadableAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DaemonPage page, CancellationToken ct)
+    {
+        foreach (var unreadable in page.Unreadable)
+        {
+            await DeadLetterAsync(connection, tx, unreadable.Sequence, unreadable.Id, unreadable.Alias, unreadable.Error, ct);
+        }
+    }
+
+    private async Task DeadLetterAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long sequence, Guid eventId, string alias, Exception ex, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
             $"insert into {_s}.dead_letter_events (projection_name, seq_id, event_id, event_type, error_type, error_message) " +
             "values ($1, $2, $3, $4, $5, $6) on conflict (projection_name, seq_id) do nothing", connection, tx);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = e.Sequence });
-        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = e.Id });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Alias });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = eventId });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = alias });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ex.GetType().FullName ?? ex.GetType().Name });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ex.Message });
         await cmd.ExecuteNonQueryAsync(ct);
+        // The exception type only: messages of payload errors may quote the payload.
+        _logger.LogWarning("Shard {Shard} dead-lettered event {EventId} ({Alias}) at sequence {Sequence}: {Error}",
+            Name, eventId, alias, sequence, ex.GetType().Name);
     }
 
     private async Task CommitProgressAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, long floor, long next, CancellationToken ct)

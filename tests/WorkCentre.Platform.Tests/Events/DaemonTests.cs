@@ -121,6 +121,31 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
     }
 
     [Fact]
+    public async Task Given_an_event_no_release_can_read_When_running_live_Then_it_is_dead_lettered_and_a_rebuild_fails_on_it()
+    {
+        var store = await CreateAsync(db);
+        var projection = await RecordingAsync(store);
+        await using var daemon = new ProjectionDaemon(store, [projection], options: Fast);
+        await daemon.StartAsync(default);
+        var id = Guid.CreateVersion7();
+        await store.OpenSession().StartStream(Inquiry, id, Registered(id)).SaveChangesAsync();
+        // Written by a newer release under an alias this one does not know.
+        await db.ExecuteAsync($$"""
+            select {{store.Options.Schema}}.append_to_stream('{{id}}', 'inquiry', '*DEFAULT*', 1, 1, array['{{Guid.CreateVersion7()}}'::uuid],
+              array['test.inquiry_escalated.v1'], array['{"inquiryId":"{{id}}"}'::jsonb], array[now()], null, null, null, null)
+            """);
+        await store.OpenSession().Append(Inquiry, id, 2, new InquiryAnswered(id, Monday)).SaveChangesAsync();
+
+        await daemon.WaitForCatchUpAsync(Patience);
+
+        Assert.Equal(2, await db.ScalarAsync($"select count(*) from {Table(projection)}"));
+        Assert.Equal(2, await db.ScalarAsync(
+            $"select seq_id from {store.Options.Schema}.dead_letter_events where error_type = '{typeof(UnknownEventTypeException).FullName}'"));
+        var failure = await Assert.ThrowsAsync<RebuildFailedException>(() => daemon.RebuildAsync(projection.Name));
+        Assert.Equal(2, failure.Sequence);
+    }
+
+    [Fact]
     public async Task Given_a_poison_event_When_rebuilding_Then_the_rebuild_fails_fast_and_the_shard_pauses()
     {
         var store = await CreateAsync(db);
