@@ -69,23 +69,12 @@ public static class EventSourcingHost
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(setup.ServiceName, false));
             foreach (var consumer in setup.Consumers)
             {
-                bus.AddConsumer(consumer);
+                bus.AddConsumer(consumer, ConsumerConventions.DefinitionFor(consumer));
             }
             bus.ConfigureHealthCheckOptions(health =>
             {
                 health.Name = "broker";
                 health.Tags.Add(ReadyTag);
-            });
-            bus.AddConfigureEndpointsCallback((_, endpoint) =>
-            {
-                // Explicit rather than MassTransit's CPU-based defaults, so behaviour is the same on every machine.
-                endpoint.PrefetchCount = 32;
-                endpoint.ConcurrentMessageLimit = 8;
-                endpoint.UseMessageRetry(retry =>
-                {
-                    retry.Intervals(100, 500, 1_000, 2_000);
-                    retry.Ignore<DomainRuleViolationException>();
-                });
             });
             bus.UsingRabbitMq((context, rabbit) =>
             {

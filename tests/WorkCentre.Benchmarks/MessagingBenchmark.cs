@@ -176,7 +176,7 @@ internal sealed class PingMapper : IIntegrationEventMapper
     public object? Map(EventEnvelope envelope) => envelope.Data is PingRecorded p ? new Ping(p.PingId, p.OccurredAt) : null;
 }
 
-internal sealed class PingConsumer(NpgsqlDataSource dataSource, ILogger<PingConsumer> logger) : InboxConsumer<Ping>(dataSource, logger)
+internal sealed class PingConsumer(NpgsqlDataSource dataSource, ILogger<PingConsumer> logger) : InboxBatchConsumer<Ping>(dataSource, logger)
 {
     private static int _consumed;
     private static int _expected;

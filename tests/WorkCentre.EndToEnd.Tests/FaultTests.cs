@@ -43,7 +43,7 @@ public sealed class FaultTests : IAsyncLifetime
     {
         await using var intake = new ServiceHost<IntakeEntryPoint>(_intakeDatabase, _broker,
             settings: new Dictionary<string, string?> { ["RateLimiting:PermitsPerMinute"] = "10000" });
-        await using var insights = Insights();
+        await using var insights = await InsightsAsync();
         using var advisor = intake.ClientAs(Roles.Advisor);
 
         for (var i = 0; i < 1_000; i++)
@@ -71,7 +71,7 @@ public sealed class FaultTests : IAsyncLifetime
             crashing = new CrashOnceAfterPublish(forwarder);
             return new ProjectionDaemon(sp.GetRequiredService<EventStore.EventStore>(), [], [crashing], new DaemonOptions(), sp.GetRequiredService<ILogger<ProjectionDaemon>>());
         }));
-        await using var insights = Insights();
+        await using var insights = await InsightsAsync();
         using var advisor = intake.ClientAs(Roles.Advisor);
 
         (await advisor.PostAsJsonAsync("/inquiries", IntakeAndInsights.Inquiry(), Json.Options)).EnsureSuccessStatusCode();
@@ -87,7 +87,7 @@ public sealed class FaultTests : IAsyncLifetime
     public async Task Given_a_consumer_that_keeps_failing_When_retries_run_out_Then_the_message_is_in_the_error_queue_and_nothing_is_half_written()
     {
         await using var intake = new ServiceHost<IntakeEntryPoint>(_intakeDatabase, _broker);
-        await using var insights = Insights(services => services.AddSingleton(sp => new EventStore.EventStore(new EventStoreOptions
+        await using var insights = await InsightsAsync(services => services.AddSingleton(sp => new EventStore.EventStore(new EventStoreOptions
         {
             DataSource = sp.GetRequiredService<NpgsqlDataSource>(),
             Types = new EventTypeRegistry().MapReceivedIntakeEvents(),
@@ -105,10 +105,35 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Equal(0, await CountAsync(insights, "select count(*) from insights.inquiry_summary"));
     }
 
-    private ServiceHost<InsightsEntryPoint> Insights(Action<IServiceCollection>? services = null)
+    [Fact]
+    public async Task Given_a_batch_with_one_poison_message_When_consumed_Then_the_others_are_handled_and_only_the_poison_fails()
+    {
+        await using var insights = await InsightsAsync(services => services.AddSingleton(sp => new EventStore.EventStore(new EventStoreOptions
+        {
+            DataSource = sp.GetRequiredService<NpgsqlDataSource>(),
+            Types = new EventTypeRegistry().MapReceivedIntakeEvents(),
+            Protector = sp.GetRequiredService<PersonalDataProtector>(),
+            InlineProjections = [sp.GetRequiredService<InquirySummaryProjection>(), new RejectsMunicipality("Faultdam")],
+        })));
+        var bus = insights.Service<IBus>();
+        var municipalities = new[] { "Hilversum", "Huizen", "Faultdam", "Laren", "Weesp" };
+
+        await bus.PublishBatch(municipalities.Select(m =>
+            new InquiryRegistered(Guid.CreateVersion7(), DateTimeOffset.UtcNow, InquiryChannel.WalkIn, RequesterType.Resident, QuestionDomain.Working, m, "Town hall")));
+
+        await Eventually.TrueAsync(async () => await _broker.MessagesInAsync("insights-inquiry-registered_error") >= 1, Patience,
+            "the poison message should end in the error queue");
+        await Eventually.TrueAsync(async () => await CountAsync(insights, "select count(*) from events.events") == 4, Patience,
+            "the four good messages should be handled");
+        Assert.Equal(4, await CountAsync(insights, "select count(*) from messaging.inbox"));
+        Assert.Equal(4, await CountAsync(insights, "select sum(inquiries) from insights.inquiry_summary"));
+    }
+
+    /// <summary>Insights, ready: its queues are bound before anything is published into the fresh virtual host.</summary>
+    private async Task<ServiceHost<InsightsEntryPoint>> InsightsAsync(Action<IServiceCollection>? services = null)
     {
         var host = new ServiceHost<InsightsEntryPoint>(_insightsDatabase, _broker, services);
-        _ = host.Server;
+        await host.WaitUntilReadyAsync();
         return host;
     }
 

@@ -26,9 +26,9 @@ public class IntakeAndInsights : IAsyncLifetime
         Intake = new ServiceHost<IntakeEntryPoint>(_intakeDatabase, Broker);
         Insights = new ServiceHost<InsightsEntryPoint>(_insightsDatabase, Broker,
             settings: new Dictionary<string, string?> { ["Insights:SmallCellThreshold"] = SmallCellThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        // Building the hosts starts their daemons and consumers.
-        _ = Intake.Server;
-        _ = Insights.Server;
+        // Insights' queues must be bound before intake publishes into a fresh virtual host.
+        await Insights.WaitUntilReadyAsync();
+        await Intake.WaitUntilReadyAsync();
     }
 
     public async Task DisposeAsync()

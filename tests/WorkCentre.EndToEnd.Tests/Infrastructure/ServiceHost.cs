@@ -43,5 +43,13 @@ public sealed class ServiceHost<TEntryPoint>(TestDatabase database, TestBroker b
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
 
+    /// <summary>Waits for /health/ready: the bus has its queues bound, so nothing published from now on is dropped.</summary>
+    public async Task WaitUntilReadyAsync()
+    {
+        using var client = CreateClient();
+        await Eventually.TrueAsync(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60),
+            $"{typeof(TEntryPoint).Name} should become ready");
+    }
+
     public NpgsqlDataSource DataSource => Service<NpgsqlDataSource>();
 }

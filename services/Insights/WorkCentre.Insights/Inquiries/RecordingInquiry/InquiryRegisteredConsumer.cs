@@ -8,7 +8,7 @@ namespace WorkCentre.Insights.Inquiries.RecordingInquiry;
 
 /// <summary>Keeps the integration event in insights' own store; the summary follows inline, in the same transaction.</summary>
 public sealed class InquiryRegisteredConsumer(NpgsqlDataSource dataSource, EventStore.EventStore store, ILogger<InquiryRegisteredConsumer> logger)
-    : InboxConsumer<InquiryRegistered>(dataSource, logger)
+    : InboxBatchConsumer<InquiryRegistered>(dataSource, logger)
 {
     protected override async Task HandleAsync(
         ConsumeContext<InquiryRegistered> context, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
