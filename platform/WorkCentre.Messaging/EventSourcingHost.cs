@@ -127,10 +127,10 @@ public static class EventSourcingHost
         return builder;
     }
 
-    /// <summary>Waits for the database (it may still be starting) and creates every schema the service uses.</summary>
+    /// <summary>Waits for the database and broker (they may still be starting) and creates every schema the service uses.</summary>
     private sealed class PlatformSchema(IServiceProvider services, EventSourcingSetup setup) : IHostedService
     {
-        private static readonly ResiliencePipeline WaitForDatabase = new ResiliencePipelineBuilder()
+        private static readonly ResiliencePipeline WaitForInfrastructure = new ResiliencePipelineBuilder()
             .AddRetry(new Polly.Retry.RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>().Handle<SocketException>(),
@@ -143,7 +143,7 @@ public static class EventSourcingHost
         {
             var dataSource = services.GetRequiredService<NpgsqlDataSource>();
             var logger = services.GetRequiredService<ILogger<EventSourcingSetup>>();
-            await WaitForDatabase.ExecuteAsync(async ct =>
+            await WaitForInfrastructure.ExecuteAsync(async ct =>
             {
                 await services.GetRequiredService<EventStore.EventStore>().ApplySchemaAsync(ct);
                 await services.GetRequiredService<PersonalDataProtector>().Keys.ApplySchemaAsync(ct);
@@ -155,6 +155,13 @@ public static class EventSourcingHost
                 }
             }, cancellationToken);
             logger.LogInformation("{Service} schema is in place", setup.ServiceName);
+            // MassTransit reconnects by itself later on; at start-up we rather wait than log a storm of failures.
+            var broker = new Uri(services.GetRequiredService<IConfiguration>().GetConnectionString("RabbitMq")!);
+            await WaitForInfrastructure.ExecuteAsync(async ct =>
+            {
+                using var tcp = new TcpClient();
+                await tcp.ConnectAsync(broker.Host, broker.IsDefaultPort ? 5672 : broker.Port, ct);
+            }, cancellationToken);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -16,7 +16,7 @@ public sealed class TestBroker : IAsyncLifetime
 
     public TestBroker()
     {
-        var amqp = new Uri(Environment.GetEnvironmentVariable("WORKCENTRE_RABBITMQ") ?? "amqp://guest:guest@127.0.0.1:55672/");
+        var amqp = new Uri(Environment.GetEnvironmentVariable("WORKCENTRE_RABBITMQ") ?? "amqp://guest:guest@127.0.0.1:25672/");
         var management = new Uri(Environment.GetEnvironmentVariable("WORKCENTRE_RABBITMQ_MANAGEMENT_URL") ?? $"http://{amqp.Host}:{amqp.Port + 1}/");
         Amqp = amqp;
         _management = new HttpClient { BaseAddress = management };
