@@ -87,5 +87,4 @@ public static class Telemetry
 {
     public const string SourceName = "WorkCentre.Messaging";
     public static readonly ActivitySource Source = new(SourceName);
-    public static readonly System.Diagnostics.Metrics.Meter Meter = new(SourceName);
 }

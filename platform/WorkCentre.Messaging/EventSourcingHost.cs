@@ -108,13 +108,7 @@ public static class EventSourcingHost
                 sp.GetRequiredService<ILogger<ProjectionDaemon>>());
         });
         services.AddHostedService(sp => sp.GetRequiredService<ProjectionDaemon>());
-        services.AddSingleton<OutboxRelay>();
-        services.AddHostedService(sp =>
-        {
-            var relay = sp.GetRequiredService<OutboxRelay>();
-            Telemetry.Meter.CreateObservableGauge("workcentre.outbox.backlog", () => relay.Backlog, unit: "{message}");
-            return relay;
-        });
+        services.AddHostedService<OutboxRelay>();
         foreach (var handler in setup.TimerHandlers)
         {
             services.AddSingleton(typeof(ITimerHandler), handler);

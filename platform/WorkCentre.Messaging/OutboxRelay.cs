@@ -25,9 +25,26 @@ public static class Outbox
 }
 
 /// <summary>Publishes outbox rows oldest first; <c>FOR UPDATE SKIP LOCKED</c> lets several instances relay side by side.</summary>
-public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
+public sealed class OutboxRelay : BackgroundService
 {
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IBus _bus;
+    private readonly TimeProvider _time;
+    private readonly ILogger<OutboxRelay> _logger;
+    private readonly System.Diagnostics.Metrics.Meter _meter = new(Telemetry.SourceName);
     private long _backlog;
+
+    public OutboxRelay(NpgsqlDataSource dataSource, IBus bus, TimeProvider time, ILogger<OutboxRelay> logger)
+    {
+        (_dataSource, _bus, _time, _logger) = (dataSource, bus, time, logger);
+        _meter.CreateObservableGauge("workcentre.outbox.backlog", () => Backlog, unit: "{message}", description: "Outbox rows not yet relayed.");
+    }
+
+    public override void Dispose()
+    {
+        _meter.Dispose();
+        base.Dispose();
+    }
 
     /// <summary>Unsent rows seen at the last poll; exported as the <c>workcentre.outbox.backlog</c> gauge.</summary>
     public long Backlog => Volatile.Read(ref _backlog);
@@ -42,7 +59,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, TimeProvi
             {
                 if (await RelayBatchAsync(stoppingToken) == 0)
                 {
-                    await Task.Delay(PollInterval, time, stoppingToken);
+                    await Task.Delay(PollInterval, _time, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -51,15 +68,15 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, TimeProvi
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Outbox relay failed; retrying");
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                _logger.LogWarning(ex, "Outbox relay failed; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
 
     public async Task<int> RelayBatchAsync(CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var rows = new List<(Guid Id, string Type, string Body, string? Correlation)>();
         await using (var select = new NpgsqlCommand(
@@ -80,7 +97,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, TimeProvi
         {
             var type = Type.GetType(row.Type, throwOnError: true)!;
             var message = JsonSerializer.Deserialize(row.Body, type, MessagingJson.Options)!;
-            await bus.Publish(message, type, ctx =>
+            await _bus.Publish(message, type, ctx =>
             {
                 ctx.MessageId = row.Id;
                 if (Guid.TryParse(row.Correlation, out var correlation))
