@@ -12,17 +12,16 @@ public sealed record StreamState<TState>(TState State, long Version);
 /// </summary>
 public sealed class EventStore
 {
-    private readonly string _selectColumns;
+    private const string SelectColumns =
+        "e.seq_id, e.id, e.stream_id, e.version, e.type, e.data::text, e.occurred_at, e.timestamp, " +
+        "e.correlation_id, e.causation_id, e.user_name, e.headers::text, e.tenant_id";
 
     public EventStore(EventStoreOptions options)
     {
         options.Validate();
         Options = options;
         Serializer = new EventSerializer(options);
-        var s = options.Schema;
-        _selectColumns = $"e.seq_id, e.id, e.stream_id, e.version, e.type, e.data::text, e.occurred_at, e.timestamp, " +
-                         $"e.correlation_id, e.causation_id, e.user_name, e.headers::text, e.tenant_id";
-        Sql = new StoreSql(s, _selectColumns);
+        Sql = new StoreSql(options.Schema, SelectColumns);
     }
 
     public EventStoreOptions Options { get; }

@@ -78,11 +78,10 @@ public static class EventSourcingHost
             });
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                var uri = new Uri(configuration.GetConnectionString("RabbitMq")
-                    ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not set."));
+                var uri = BrokerAddress(configuration);
                 var credentials = Uri.UnescapeDataString(uri.UserInfo).Split(':', 2);
                 var virtualHost = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-                rabbit.Host(uri.Host, (ushort)(uri.IsDefaultPort ? 5672 : uri.Port), string.IsNullOrEmpty(virtualHost) ? "/" : virtualHost, host =>
+                rabbit.Host(uri.Host, (ushort)BrokerPort(uri), string.IsNullOrEmpty(virtualHost) ? "/" : virtualHost, host =>
                 {
                     host.Username(credentials.ElementAtOrDefault(0) is { Length: > 0 } user ? user : "guest");
                     host.Password(credentials.ElementAtOrDefault(1) ?? "guest");
@@ -121,6 +120,12 @@ public static class EventSourcingHost
         return builder;
     }
 
+    // amqp:// has no port .NET knows by default.
+    private static int BrokerPort(Uri broker) => broker.IsDefaultPort ? 5672 : broker.Port;
+
+    private static Uri BrokerAddress(IConfiguration configuration) =>
+        new(configuration.GetConnectionString("RabbitMq") ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not set."));
+
     /// <summary>Waits for the database and broker (they may still be starting) and creates every schema the service uses.</summary>
     private sealed class PlatformSchema(IServiceProvider services, EventSourcingSetup setup) : IHostedService
     {
@@ -150,11 +155,11 @@ public static class EventSourcingHost
             }, cancellationToken);
             logger.LogInformation("{Service} schema is in place", setup.ServiceName);
             // MassTransit reconnects by itself later on; at start-up we rather wait than log a storm of failures.
-            var broker = new Uri(services.GetRequiredService<IConfiguration>().GetConnectionString("RabbitMq")!);
+            var broker = BrokerAddress(services.GetRequiredService<IConfiguration>());
             await WaitForInfrastructure.ExecuteAsync(async ct =>
             {
                 using var tcp = new TcpClient();
-                await tcp.ConnectAsync(broker.Host, broker.IsDefaultPort ? 5672 : broker.Port, ct);
+                await tcp.ConnectAsync(broker.Host, BrokerPort(broker), ct);
             }, cancellationToken);
         }
 

@@ -38,10 +38,10 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
         })));
         await daemon.WaitForCatchUpAsync(Patience);
 
-        Assert.Equal(16_000, await db.ScalarAsync($"select count(*) from {Table(projection)}"));
-        Assert.Equal(16_000, await db.ScalarAsync($"select count(distinct seq_id) from {Table(projection)}"));
+        Assert.Equal(16_000, await db.ScalarAsync($"select count(*) from {projection.Table}"));
+        Assert.Equal(16_000, await db.ScalarAsync($"select count(distinct seq_id) from {projection.Table}"));
         Assert.Equal(0, await db.ScalarAsync(
-            $"select count(*) from {store.Options.Schema}.events e where not exists (select 1 from {Table(projection)} p where p.seq_id = e.seq_id)"));
+            $"select count(*) from {store.Options.Schema}.events e where not exists (select 1 from {projection.Table} p where p.seq_id = e.seq_id)"));
         Assert.False(projection.OutOfOrder);
     }
 
@@ -70,7 +70,7 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
         await daemon.WaitForCatchUpAsync(Patience);
 
         Assert.Equal(0, await db.ScalarAsync($"select count(*) from {store.Options.Schema}.high_water_skips"));
-        Assert.Equal(3, await db.ScalarAsync($"select count(*) from {Table(projection)}"));
+        Assert.Equal(3, await db.ScalarAsync($"select count(*) from {projection.Table}"));
         Assert.False(projection.OutOfOrder);
     }
 
@@ -96,7 +96,7 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
 
         Assert.Equal(2, await db.ScalarAsync($"select missing_count from {store.Options.Schema}.high_water_skips where from_seq_id = 1"));
         Assert.Contains(log.Lines, l => l.Level == LogLevel.Warning && l.Message.Contains("skipped 2 missing sequence numbers", StringComparison.Ordinal));
-        Assert.Equal(1, await db.ScalarAsync($"select count(*) from {Table(projection)}"));
+        Assert.Equal(1, await db.ScalarAsync($"select count(*) from {projection.Table}"));
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
             .SaveChangesAsync();
         await daemon.WaitForCatchUpAsync(Patience);
 
-        Assert.Equal(2, await db.ScalarAsync($"select count(*) from {Table(projection)}"));
+        Assert.Equal(2, await db.ScalarAsync($"select count(*) from {projection.Table}"));
         Assert.Equal(2, await db.ScalarAsync(
             $"select d.seq_id from {store.Options.Schema}.dead_letter_events d where d.projection_name = '{projection.Name}'"));
     }
@@ -138,7 +138,7 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
 
         await daemon.WaitForCatchUpAsync(Patience);
 
-        Assert.Equal(2, await db.ScalarAsync($"select count(*) from {Table(projection)}"));
+        Assert.Equal(2, await db.ScalarAsync($"select count(*) from {projection.Table}"));
         Assert.Equal(2, await db.ScalarAsync(
             $"select seq_id from {store.Options.Schema}.dead_letter_events where error_type = '{typeof(UnknownEventTypeException).FullName}'"));
         var failure = await Assert.ThrowsAsync<RebuildFailedException>(() => daemon.RebuildAsync(projection.Name));
@@ -222,8 +222,8 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
             await first.DisposeAsync();
         }
 
-        Assert.Equal(400, await db.ScalarAsync($"select count(*) from {Table(projection)}"));
-        Assert.Equal(400, await db.ScalarAsync($"select count(distinct seq_id) from {Table(projection)}"));
+        Assert.Equal(400, await db.ScalarAsync($"select count(*) from {projection.Table}"));
+        Assert.Equal(400, await db.ScalarAsync($"select count(distinct seq_id) from {projection.Table}"));
     }
 
     [Fact]
@@ -259,12 +259,10 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
         return projection;
     }
 
-    private static string Table(RecordingProjection projection) => projection.CreateTableSql.Split(' ')[5];
-
     private async Task<List<(long, Guid, long, string)>> RowsAsync(RecordingProjection projection)
     {
         await using var connection = await db.DataSource.OpenConnectionAsync();
-        await using var cmd = new NpgsqlCommand($"select seq_id, stream_id, version, alias from {Table(projection)} order by seq_id", connection);
+        await using var cmd = new NpgsqlCommand($"select seq_id, stream_id, version, alias from {projection.Table} order by seq_id", connection);
         await using var reader = await cmd.ExecuteReaderAsync();
         var rows = new List<(long, Guid, long, string)>();
         while (await reader.ReadAsync())

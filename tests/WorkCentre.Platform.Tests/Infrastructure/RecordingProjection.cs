@@ -16,6 +16,8 @@ public sealed class RecordingProjection(string name, string table, Func<EventEnv
 
     public string Name => name;
 
+    public string Table => table;
+
     public bool OutOfOrder { get; private set; }
 
     public string CreateTableSql => $"create table if not exists {table} (seq_id bigint not null, stream_id uuid not null, version bigint not null, alias text not null)";
