@@ -6,6 +6,7 @@ using NpgsqlTypes;
 using WorkCentre.EventStore;
 using WorkCentre.EventStore.Daemon;
 using WorkCentre.EventStore.Projections;
+using WorkCentre.Testing;
 
 namespace WorkCentre.Benchmarks;
 
@@ -23,7 +24,20 @@ internal static class EventStoreBenchmark
         var catchUpEvents = Option(args, "--events", 1_000_000);
         Console.WriteLine($"eventstore benchmark: {seconds}s per append cell, catch-up over {catchUpEvents:N0} events, {Environment.ProcessorCount} cores");
 
-        await using var db = await BenchDatabase.CreateAsync("eventstore");
+        var db = new TestDatabase();
+        await db.InitializeAsync();
+        try
+        {
+            await RunOnAsync(db, seconds, catchUpEvents);
+        }
+        finally
+        {
+            await db.DisposeAsync();
+        }
+    }
+
+    private static async Task RunOnAsync(TestDatabase db, int seconds, int catchUpEvents)
+    {
         var store = new EventStore.EventStore(new EventStoreOptions { DataSource = db.DataSource, Schema = Schema, Types = Types() });
         await store.ApplySchemaAsync();
         await db.ExecuteAsync(PlainTableSql);
@@ -125,7 +139,7 @@ internal static class EventStoreBenchmark
         return events / clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task<(double DaemonRate, double RawRate)> CatchUpAsync(BenchDatabase db, EventStore.EventStore store, int total)
+    private static async Task<(double DaemonRate, double RawRate)> CatchUpAsync(TestDatabase db, EventStore.EventStore store, int total)
     {
         Console.WriteLine($"seeding {total:N0} events for catch-up");
         await db.ExecuteAsync($"truncate {Schema}.events, {Schema}.streams cascade");

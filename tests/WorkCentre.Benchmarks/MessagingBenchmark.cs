@@ -8,6 +8,7 @@ using RabbitMQ.Client.Events;
 using WorkCentre.EventStore;
 using WorkCentre.EventStore.Daemon;
 using WorkCentre.Messaging;
+using WorkCentre.Testing;
 
 namespace WorkCentre.Benchmarks;
 
@@ -27,10 +28,23 @@ internal static class MessagingBenchmark
         var seconds = Option(args, "--seconds", 10);
         Console.WriteLine($"messaging benchmark: {count:N0} events end to end, latency at {rate}/s for {seconds}s, {Environment.ProcessorCount} cores");
 
-        await using var db = await BenchDatabase.CreateAsync("messaging");
-        await using var broker = await BenchBroker.CreateAsync();
+        var db = new TestDatabase();
+        var broker = new TestBroker();
+        await Task.WhenAll(db.InitializeAsync(), broker.InitializeAsync());
+        try
+        {
+            await RunOnAsync(db, broker, count, rate, seconds);
+        }
+        finally
+        {
+            await Task.WhenAll(db.DisposeAsync(), broker.DisposeAsync());
+        }
+    }
 
-        var raw = await RawRabbitAsync(broker.ConnectionString, count);
+    private static async Task RunOnAsync(TestDatabase db, TestBroker broker, int count, int rate, int seconds)
+    {
+
+        var raw = await RawRabbitAsync(new Uri(broker.ConnectionString), count);
         Console.WriteLine($"raw RabbitMQ.Client publish+confirm, consume+ack: {raw:N0} messages/s");
 
         var app = BuildService(db, broker);
@@ -54,13 +68,13 @@ internal static class MessagingBenchmark
         }
     }
 
-    private static WebApplication BuildService(BenchDatabase db, BenchBroker broker)
+    private static WebApplication BuildService(TestDatabase db, TestBroker broker)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration["ConnectionStrings:Events"] = new NpgsqlConnectionStringBuilder(db.DataSource.ConnectionString) { MaxPoolSize = 32 }.ConnectionString;
-        builder.Configuration["ConnectionStrings:RabbitMq"] = broker.ConnectionString.ToString();
+        builder.Configuration["ConnectionStrings:Events"] = db.ConnectionString;
+        builder.Configuration["ConnectionStrings:RabbitMq"] = broker.ConnectionString;
         builder.Environment.EnvironmentName = "Development";
         builder.AddEventSourcing(new EventSourcingSetup("bench")
         {

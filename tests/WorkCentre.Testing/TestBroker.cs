@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace WorkCentre.EndToEnd.Tests.Infrastructure;
+namespace WorkCentre.Testing;
 
 /// <summary>
 /// A RabbitMQ virtual host of its own for one test class on the real broker, so exchanges and queues of
