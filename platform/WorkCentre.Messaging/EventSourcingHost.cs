@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net.Sockets;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -99,12 +100,17 @@ public static class EventSourcingHost
                 subscriptions.Add(new EventForwarder(sp.GetRequiredService<IBus>(), sp.GetRequiredService<IIntegrationEventMapper>(),
                     setup.ServiceName, sp.GetRequiredService<ILogger<EventForwarder>>()));
             }
-            return new ProjectionDaemon(
+            var daemon = new ProjectionDaemon(
                 sp.GetRequiredService<EventStore.EventStore>(),
                 setup.AsyncProjections.Select(t => (IProjection)sp.GetRequiredService(t)),
                 subscriptions,
                 setup.Daemon,
                 sp.GetRequiredService<ILogger<ProjectionDaemon>>());
+            if (setup.IntegrationEvents is not null)
+            {
+                MessagingMetrics.ObserveForwarder(sp.GetRequiredService<IMeterFactory>(), daemon, sp.GetRequiredService<NpgsqlDataSource>());
+            }
+            return daemon;
         });
         services.AddHostedService(sp => sp.GetRequiredService<ProjectionDaemon>());
         services.AddHostedService<OutboxRelay>();

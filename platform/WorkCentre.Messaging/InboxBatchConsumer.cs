@@ -19,6 +19,7 @@ public abstract class InboxBatchConsumer<TMessage>(NpgsqlDataSource dataSource, 
     public async Task Consume(ConsumeContext<Batch<TMessage>> context)
     {
         var ct = context.CancellationToken;
+        MessagingMetrics.InboxBatch(InboxName, context.Message.Length);
         try
         {
             await ProcessAsync(context.Message, isolate: false, ct);
@@ -71,6 +72,7 @@ public abstract class InboxBatchConsumer<TMessage>(NpgsqlDataSource dataSource, 
                 release.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = message.MessageId!.Value });
                 release.Parameters.Add(new NpgsqlParameter<string> { TypedValue = InboxName });
                 await release.ExecuteNonQueryAsync(ct);
+                MessagingMetrics.InboxFault(InboxName);
                 failure ??= ex;
             }
         }

@@ -37,7 +37,8 @@ public sealed class OutboxRelay : BackgroundService
     public OutboxRelay(NpgsqlDataSource dataSource, IBus bus, TimeProvider time, ILogger<OutboxRelay> logger)
     {
         (_dataSource, _bus, _time, _logger) = (dataSource, bus, time, logger);
-        _meter.CreateObservableGauge("workcentre.outbox.backlog", () => Backlog, unit: "{message}", description: "Outbox rows not yet relayed.");
+        _meter.CreateObservableGauge("workcentre.outbox.backlog",
+            () => new System.Diagnostics.Metrics.Measurement<long>(Backlog, new KeyValuePair<string, object?>("db.namespace", MessagingMetrics.DatabaseName(dataSource))), unit: "{message}", description: "Outbox rows not yet relayed.");
     }
 
     public override void Dispose()

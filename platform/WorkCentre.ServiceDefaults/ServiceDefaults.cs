@@ -79,6 +79,7 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready), ResponseWriter = HealthReports.WriteAsync })
             .AllowAnonymous().DisableRateLimiting();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapWorkCentreMetrics();
         return app;
     }
 }

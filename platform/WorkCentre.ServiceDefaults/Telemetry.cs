@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -8,44 +10,46 @@ using OpenTelemetry.Trace;
 namespace WorkCentre.ServiceDefaults;
 
 /// <summary>
-/// OpenTelemetry wired on the SDK directly (the hosting extensions are not in the registry): the providers
-/// are container singletons, so the host disposes (and flushes) them on shutdown, and are created by a
-/// hosted service at start so that they listen before the first request arrives.
+/// OpenTelemetry through its hosting extensions: traces from ASP.NET Core, HttpClient, Npgsql, MassTransit and our own
+/// sources; metrics from the same plus the runtime; a Prometheus scrape endpoint always, OTLP when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the exporter reads its protocol and headers from the OTEL_* variables).
 /// </summary>
 internal static class Telemetry
 {
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string ScrapePath = "/metrics";
 
-    public static readonly string[] Sources = ["Microsoft.AspNetCore", "MassTransit", "Npgsql", "WorkCentre.*"];
-    public static readonly string[] Meters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "MassTransit", "Npgsql", "WorkCentre.*"];
+    /// <summary>MassTransit's and ours: WorkCentre.EventStore, WorkCentre.Messaging and each service's own.</summary>
+    public static readonly string[] Sources = ["MassTransit", "WorkCentre.*"];
 
     public static void AddWorkCentreTelemetry(this IServiceCollection services, string serviceName)
     {
-        // The exporter reads its endpoint, protocol and headers from the OTEL_* variables itself.
-        var export = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(OtlpEndpointVariable));
-        var resource = ResourceBuilder.CreateDefault().AddService(serviceName, serviceNamespace: "workcentre");
-        services.AddSingleton(_ =>
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName, serviceNamespace: "workcentre"))
+            .WithTracing(tracing => tracing
+                // Probes and scrapes every few seconds would bury the traces people look for.
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHousekeeping(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddSource(Sources))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter(Sources)
+                .AddPrometheusExporter());
+        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(OtlpEndpointVariable)))
         {
-            var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(Sources);
-            return (export ? tracing.AddOtlpExporter() : tracing).Build()!;
-        });
-        services.AddSingleton(_ =>
-        {
-            var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(Meters);
-            return (export ? metrics.AddOtlpExporter() : metrics).Build()!;
-        });
-        services.AddHostedService<TelemetryStart>();
-    }
-
-    private sealed class TelemetryStart(TracerProvider tracing, MeterProvider metrics) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken)
-        {
-            tracing.ForceFlush(5000);
-            metrics.ForceFlush(5000);
-            return Task.CompletedTask;
+            telemetry.UseOtlpExporter();
         }
     }
+
+    /// <summary>Prometheus text format at <see cref="ScrapePath"/>: lag and backlogs without a collector.</summary>
+    public static void MapWorkCentreMetrics(this WebApplication app) =>
+        // Anonymous and unthrottled like the probes: aggregate counters only, no personal data.
+        app.MapPrometheusScrapingEndpoint(ScrapePath).AllowAnonymous().DisableRateLimiting();
+
+    private static bool IsHousekeeping(PathString path) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments(ScrapePath);
 }

@@ -10,14 +10,35 @@ namespace WorkCentre.EventStore.Daemon;
 /// in-flight transaction and miss its events. Holds before a gap; skips one only when it is stale and
 /// no transaction that could have drawn its numbers is still alive.
 /// </summary>
-internal sealed class HighWaterMarkAgent(EventStore store, NpgsqlConnection leaderConnection, DaemonOptions options, ILogger logger)
+internal sealed class HighWaterMarkAgent(EventStore store, NpgsqlConnection leaderConnection, DaemonOptions options, ILogger logger, Func<long> slowestShard)
 {
+    private const int MaxAdvances = 100_000;
+    private static readonly TimeSpan AdvanceResolution = TimeSpan.FromMilliseconds(10);
+
     private readonly string _s = store.Options.Schema;
     private long _mark;
     private readonly Stopwatch _sinceSaved = Stopwatch.StartNew();
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // When the mark reached each value, oldest first: how far behind a shard is in time, not only in events.
+    private readonly LinkedList<(long Mark, long At)> _advances = new();
 
     public long Mark => Volatile.Read(ref _mark);
+
+    /// <summary>Seconds since the mark first passed <paramref name="position"/> (as seen by this leader); 0 when caught up.</summary>
+    public double SecondsBehind(long position)
+    {
+        lock (_advances)
+        {
+            foreach (var (mark, at) in _advances)
+            {
+                if (mark > position)
+                {
+                    return Stopwatch.GetElapsedTime(at).TotalSeconds;
+                }
+            }
+            return 0;
+        }
+    }
 
     public async Task<long> WaitForMarkAboveAsync(long position, CancellationToken ct)
     {
@@ -180,8 +201,37 @@ internal sealed class HighWaterMarkAgent(EventStore store, NpgsqlConnection lead
 
     private void Publish(long mark)
     {
+        RecordAdvance(mark);
         Volatile.Write(ref _mark, mark);
         Interlocked.Exchange(ref _advanced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    private void RecordAdvance(long mark)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var slowest = slowestShard();
+        lock (_advances)
+        {
+            // Only the history above the slowest shard answers SecondsBehind.
+            while (_advances.First is { } oldest && oldest.Value.Mark <= slowest)
+            {
+                _advances.RemoveFirst();
+            }
+            // Coalescing moves a mark to an earlier time (by at most the resolution), and merging the two oldest keeps
+            // the oldest time: lag is never understated, and a stopped shard cannot grow this without bound.
+            if (_advances.Last is { } last && Stopwatch.GetElapsedTime(last.Value.At, now) < AdvanceResolution)
+            {
+                last.Value = (mark, last.Value.At);
+                return;
+            }
+            if (_advances.Count >= MaxAdvances)
+            {
+                var first = _advances.First!;
+                first.Value = (first.Next!.Value.Mark, first.Value.At);
+                _advances.Remove(first.Next);
+            }
+            _advances.AddLast((mark, now));
+        }
     }
 
     private sealed record Gap(long Mark, long Drawn, DateTimeOffset ObservedAt, Stopwatch Since)

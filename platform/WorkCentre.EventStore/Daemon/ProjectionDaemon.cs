@@ -45,13 +45,21 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
             throw new ArgumentException($"Two shards are named '{duplicate.Key}'.");
         }
         _shards = agents.ToDictionary(a => a.Name);
-        _meter.CreateObservableGauge("workcentre.daemon.high_water_mark", () => HighWaterMark, description: "Highest sequence below which no event can still appear.");
-        _meter.CreateObservableGauge("workcentre.projection.lag", () => _shards.Values.Select(s =>
-            new Measurement<long>(Math.Max(0, HighWaterMark - s.Position), new KeyValuePair<string, object?>("shard", s.Name))),
+        var tags = DaemonMetrics.StoreTags(store);
+        _meter.CreateObservableGauge("workcentre.daemon.high_water_mark", () => new Measurement<long>(HighWaterMark, tags),
+            unit: "{event}", description: "Highest sequence below which no event can still appear.");
+        _meter.CreateObservableGauge("workcentre.daemon.lag", () => ShardMeasurements(s => Math.Max(0, HighWaterMark - s.Position)),
             unit: "{event}", description: "Events between the high-water mark and the shard's position.");
+        _meter.CreateObservableGauge("workcentre.daemon.lag_time", () => ShardMeasurements(s => _highWater?.SecondsBehind(s.Position) ?? 0),
+            unit: "s", description: "How long ago the high-water mark passed the shard's position: 0 when caught up.");
     }
 
-    public const string MeterName = "WorkCentre.EventStore";
+    private IEnumerable<Measurement<T>> ShardMeasurements<T>(Func<ShardAgent, T> value) where T : struct =>
+        _highWater is null
+            ? []
+            : _shards.Values.Select(s => new Measurement<T>(value(s), DaemonMetrics.StoreTags(_store, s.Name)));
+
+    public const string MeterName = DaemonMetrics.MeterName;
 
     public bool IsLeader => _highWater is not null;
 
@@ -175,7 +183,7 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
     private async Task LeadWhileHoldingLockAsync(NpgsqlConnection connection, CancellationToken stopping)
     {
         using var leading = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var highWater = new HighWaterMarkAgent(_store, connection, _options, _logger);
+        var highWater = new HighWaterMarkAgent(_store, connection, _options, _logger, () => _shards.Count == 0 ? long.MaxValue : _shards.Values.Min(s => s.Position));
         await highWater.LoadAsync(stopping);
         _leaderToken = leading.Token;
         await _shardControl.WaitAsync(stopping);

@@ -205,6 +205,7 @@ internal sealed class ShardAgent
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ex.GetType().FullName ?? ex.GetType().Name });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ex.Message });
         await cmd.ExecuteNonQueryAsync(ct);
+        DaemonMetrics.DeadLettered(_store, Name);
         // The exception type only: messages of payload errors may quote the payload.
         _logger.LogWarning("Shard {Shard} dead-lettered event {EventId} ({Alias}) at sequence {Sequence}: {Error}",
             Name, eventId, alias, sequence, ex.GetType().Name);
