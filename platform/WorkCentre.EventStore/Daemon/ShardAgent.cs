@@ -203,7 +203,7 @@ internal sealed class ShardAgent
         cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = eventId });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = alias });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ex.GetType().FullName ?? ex.GetType().Name });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ex.Message });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PayloadFreeErrors.Describe(ex) });
         await cmd.ExecuteNonQueryAsync(ct);
         // The exception type only: messages of payload errors may quote the payload.
         _logger.LogWarning("Shard {Shard} dead-lettered event {EventId} ({Alias}) at sequence {Sequence}: {Error}",

@@ -5,7 +5,7 @@ using static WorkCentre.Platform.Tests.Privacy.PrivacyStores;
 
 namespace WorkCentre.Platform.Tests.Privacy;
 
-/// <summary>Events the daemon cannot read fail alone, with their own error.</summary>
+/// <summary>Events the daemon cannot read fail alone, with their own error, and leave no personal data behind.</summary>
 public sealed class UnreadableEventsTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -45,6 +45,23 @@ public sealed class UnreadableEventsTests(TestDatabase db) : IClassFixture<TestD
         Assert.Contains(ids[0].ToString(), message, StringComparison.Ordinal);
         Assert.NotNull(await projection.FindAsync(db.DataSource, ids[1]));
         Assert.NotNull(await projection.FindAsync(db.DataSource, ids[2]));
+    }
+
+    [Fact]
+    public async Task Given_a_personal_value_its_converter_rejects_When_dead_lettered_Then_the_stored_error_holds_nothing_of_the_value()
+    {
+        var privacy = await CreateAsync(db);
+        var projection = new ParticipantNamesProjection(privacy.Schema);
+        await projection.CreateAsync(db.DataSource);
+        var id = Guid.NewGuid();
+        await privacy.AppendAsync(id, new PhoneRecorded(id, "+31 6 9876 5432"));
+
+        await ProjectAsync(privacy, projection);
+
+        var (type, message) = await SingleDeadLetterAsync(privacy, 1);
+        Assert.Equal(typeof(FormatException).FullName, type);
+        Assert.DoesNotContain("9876", message, StringComparison.Ordinal);
+        Assert.Equal(0, await db.ScalarAsync($"select count(*) from {privacy.Schema}.dead_letter_events where error_message like '%5432%'"));
     }
 
     private async Task<(PrivacyStore Privacy, ParticipantNamesProjection Projection, Guid[] Ids)> ThreeParticipantsAsync()
