@@ -49,6 +49,12 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
         _meter.CreateObservableGauge("workcentre.projection.lag", () => _shards.Values.Select(s =>
             new Measurement<long>(Math.Max(0, HighWaterMark - s.Position), new KeyValuePair<string, object?>("shard", s.Name))),
             unit: "{event}", description: "Events between the high-water mark and the shard's position.");
+        _meter.CreateObservableGauge("workcentre.projection.state", () => _shards.Values.SelectMany(s =>
+        {
+            var state = s.Status.State;
+            return Enum.GetValues<ShardState>().Select(candidate => new Measurement<int>(candidate == state ? 1 : 0,
+                new KeyValuePair<string, object?>("shard", s.Name), new KeyValuePair<string, object?>("state", candidate.ToString().ToLowerInvariant())));
+        }), description: "1 for what each shard is doing (stopped, running, rebuilding, paused, blocked), 0 for the rest.");
     }
 
     public const string MeterName = "WorkCentre.EventStore";
@@ -61,6 +67,50 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
     public long HighWaterMark => _highWater?.Mark ?? 0;
 
     public IReadOnlyDictionary<string, long> Positions => _shards.ToDictionary(s => s.Key, s => s.Value.Position);
+
+    public IReadOnlyDictionary<string, ShardStatus> Shards => _shards.ToDictionary(s => s.Key, s => s.Value.Status);
+
+    /// <summary>
+    /// Unhealthy when not running, or when leading with a shard that has stopped short: paused after a failed
+    /// rebuild, or a subscription blocked before an event it cannot read (named by sequence, id and alias).
+    /// Degraded while a shard rebuilds, since its read model is incomplete.
+    /// </summary>
+    public DaemonHealth CheckHealth()
+    {
+        var mark = HighWaterMark;
+        var data = new Dictionary<string, object> { ["leader"] = IsLeader, ["highWaterMark"] = mark };
+        if (!IsRunning)
+        {
+            return new DaemonHealth(DaemonHealthStatus.Unhealthy, "daemon not running", data);
+        }
+        if (!IsLeader)
+        {
+            return new DaemonHealth(DaemonHealthStatus.Healthy, "standing by", data);
+        }
+        var stopped = new List<string>();
+        var rebuilding = new List<string>();
+        foreach (var shard in _shards.Values.Select(a => a.Status))
+        {
+            data[$"lag:{shard.Shard}"] = Math.Max(0, mark - shard.Position);
+            data[$"state:{shard.Shard}"] = shard.State.ToString().ToLowerInvariant();
+            switch (shard.State)
+            {
+                case ShardState.Blocked when shard.BlockedAt is { } at:
+                    data[$"blockedAt:{shard.Shard}"] = $"sequence {at.Sequence}, event {at.EventId}, {at.Alias}";
+                    stopped.Add($"{shard.Shard} stopped before event {at.EventId} ({at.Alias}) at sequence {at.Sequence}, which this release cannot read");
+                    break;
+                case ShardState.Paused:
+                    stopped.Add($"{shard.Shard} is paused ({shard.Reason}); rebuild it to resume");
+                    break;
+                case ShardState.Rebuilding:
+                    rebuilding.Add($"{shard.Shard} is rebuilding at {shard.Position} of {mark}");
+                    break;
+            }
+        }
+        return stopped.Count > 0 ? new DaemonHealth(DaemonHealthStatus.Unhealthy, string.Join("; ", stopped.Concat(rebuilding)), data)
+            : rebuilding.Count > 0 ? new DaemonHealth(DaemonHealthStatus.Degraded, string.Join("; ", rebuilding), data)
+            : new DaemonHealth(DaemonHealthStatus.Healthy, "leading", data);
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

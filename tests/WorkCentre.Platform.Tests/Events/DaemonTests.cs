@@ -243,6 +243,57 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
         Assert.True(subscription.Failures >= 1);
     }
 
+    [Fact]
+    public async Task Given_an_event_this_release_cannot_read_When_a_subscription_meets_it_Then_it_stops_before_it_and_a_release_that_can_read_it_resumes_there()
+    {
+        var store = await CreateAsync(db);
+        var id = Guid.CreateVersion7();
+        await store.OpenSession().StartStream(Inquiry, id, Registered(id)).SaveChangesAsync();
+        // Appended by a newer release during a rolling deploy, under an alias this release does not know yet.
+        var escalation = Guid.CreateVersion7();
+        await db.ExecuteAsync($$"""
+            select {{store.Options.Schema}}.append_to_stream('{{id}}', 'inquiry', '*DEFAULT*', 1, 1, array['{{escalation}}'::uuid],
+              array['test.inquiry_escalated.v2'], array['{"inquiryId":"{{id}}","reason":"payload-text"}'::jsonb], array[now()], null, null, null, null)
+            """);
+        await store.OpenSession().Append(Inquiry, id, 2, new InquiryAnswered(id, Monday)).SaveChangesAsync();
+
+        var old = new RecordingSubscription("forwarder");
+        await using (var daemon = new ProjectionDaemon(store, [], [old], Fast))
+        {
+            await daemon.StartAsync(default);
+            await Eventually.TrueAsync(() => Task.FromResult(daemon.Shards[old.Name].State == ShardState.Blocked), Patience,
+                "the subscription should stop at the event it cannot read");
+
+            var blocked = daemon.Shards[old.Name].BlockedAt!;
+            Assert.Equal((2L, escalation, "test.inquiry_escalated.v2"), (blocked.Sequence, blocked.EventId, blocked.Alias));
+            var health = daemon.CheckHealth();
+            var said = health.Description + string.Join(";", health.Data.Select(d => $"{d.Key}={d.Value}"));
+            Assert.Equal(DaemonHealthStatus.Unhealthy, health.Status);
+            Assert.Contains(escalation.ToString(), health.Description, StringComparison.Ordinal);
+            Assert.Contains("test.inquiry_escalated.v2", health.Description, StringComparison.Ordinal);
+            Assert.DoesNotContain("payload-text", said, StringComparison.Ordinal);
+        }
+        Assert.Equal([1L], old.Delivered);
+        Assert.Equal(1, await db.ScalarAsync($"select last_seq_id from {store.Options.Schema}.event_progression where name = '{old.Name}'"));
+        Assert.Equal(0, await db.ScalarAsync($"select count(*) from {store.Options.Schema}.dead_letter_events"));
+
+        // The new release maps the alias; once it leads, it continues from the event the old one stopped at.
+        var newer = await CreateAsync(db, store.Options.Schema, o => new EventStoreOptions
+        {
+            DataSource = o.DataSource,
+            Schema = o.Schema,
+            Types = Registry().Map<InquiryEscalated>("test.inquiry_escalated.v2"),
+        });
+        var next = new RecordingSubscription("forwarder");
+        await using var upgraded = new ProjectionDaemon(newer, [], [next], Fast);
+        await upgraded.StartAsync(default);
+        await upgraded.WaitForCatchUpAsync(Patience);
+
+        Assert.Equal([2L, 3L], next.Delivered);
+        Assert.Equal(ShardState.Running, upgraded.Shards[next.Name].State);
+        Assert.Equal(DaemonHealthStatus.Healthy, upgraded.CheckHealth().Status);
+    }
+
     private static async Task AppendManyAsync(WorkCentre.EventStore.EventStore store, int count)
     {
         for (var i = 0; i < count; i++)
@@ -275,6 +326,35 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);
+    }
+
+    private sealed record InquiryEscalated(Guid InquiryId, string Reason);
+
+    private sealed class RecordingSubscription(string name) : ISubscription
+    {
+        private readonly List<long> _delivered = [];
+
+        public string Name => name;
+
+        public IReadOnlyList<long> Delivered
+        {
+            get
+            {
+                lock (_delivered)
+                {
+                    return [.. _delivered];
+                }
+            }
+        }
+
+        public Task HandleAsync(IReadOnlyList<EventEnvelope> events, CancellationToken ct)
+        {
+            lock (_delivered)
+            {
+                _delivered.AddRange(events.Select(e => e.Sequence));
+            }
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class FlakySubscription : ISubscription
