@@ -164,7 +164,9 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
 
     /// <summary>
     /// Stops the shard, empties its read model, replays to the high-water mark captured now, then resumes it live.
-    /// Fails fast on the first event the projection cannot apply; the shard then stays paused.
+    /// Fails fast on the first event the projection cannot apply; the shard then stays paused. Transient database
+    /// errors are retried within the rebuild. Cancelling stops the wait, not the rebuild: the read model is already
+    /// emptied, so the shard finishes the replay in the background (state <see cref="ShardState.Rebuilding"/>).
     /// </summary>
     public async Task RebuildAsync(string shard, IProgress<RebuildProgress>? progress = null, CancellationToken ct = default)
     {
@@ -178,10 +180,18 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
         {
             await StopShardAsync(shard);
             var target = highWater.Mark;
-            _logger.LogInformation("Rebuilding {Shard} up to sequence {Target}", shard, target);
-            await agent.RebuildAsync(target, progress, ct);
-            _logger.LogInformation("Rebuilt {Shard} up to sequence {Target}", shard, target);
-            StartShard(agent, highWater);
+            try
+            {
+                _logger.LogInformation("Rebuilding {Shard} up to sequence {Target}", shard, target);
+                await agent.RebuildAsync(target, progress, ct);
+                _logger.LogInformation("Rebuilt {Shard} up to sequence {Target}", shard, target);
+            }
+            finally
+            {
+                // The shard always runs again: live after a rebuild, finishing a cancelled one (its progress still says
+                // 'rebuilding'), or reporting a failed one as paused. A cancelled rebuild once left it stopped half-built.
+                StartShard(agent, highWater);
+            }
         }
         finally
         {

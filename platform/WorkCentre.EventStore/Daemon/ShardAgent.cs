@@ -54,7 +54,7 @@ internal sealed class ShardAgent
 
     /// <summary>
     /// Live mode: follow the mark. A projection dead-letters what it cannot apply and goes on; a subscription stops
-    /// before an event it cannot read.
+    /// before an event it cannot read. A rebuild left unfinished (cancelled, or its leader went away) is finished first.
     /// </summary>
     public async Task RunAsync(HighWaterMarkAgent highWater, CancellationToken ct)
     {
@@ -72,6 +72,11 @@ internal sealed class ShardAgent
                         Enter(ShardState.Paused, reason);
                         _logger.LogWarning("Shard {Shard} is paused ({Reason}); rebuild it to resume", Name, reason);
                         return;
+                    }
+                    if (status == StatusRebuilding)
+                    {
+                        _logger.LogInformation("Shard {Shard} resumes an unfinished rebuild at {Position}", Name, position);
+                        await ReplayAsync(highWater.Mark, null, ct);
                     }
                     Enter(ShardState.Running);
                     while (true)
@@ -95,6 +100,10 @@ internal sealed class ShardAgent
                 {
                     return;
                 }
+                catch (RebuildFailedException)
+                {
+                    return; // paused, said so and logged by ReplayAsync
+                }
                 catch (Exception ex)
                 {
                     _logger.LogError(ex, "Shard {Shard} failed at {Position}; retrying in {Backoff}", Name, Position, backoff);
@@ -112,25 +121,22 @@ internal sealed class ShardAgent
         }
     }
 
-    /// <summary>Rebuild: reset the read model and replay to the captured mark; the first failure stops it.</summary>
+    /// <summary>Rebuild: reset the read model and replay to the captured mark; the first failing event stops it.</summary>
     public async Task RebuildAsync(long target, IProgress<RebuildProgress>? progress, CancellationToken ct)
     {
         Enter(ShardState.Rebuilding);
-        await ResetAsync(ct);
-        Volatile.Write(ref _position, 0);
         try
         {
-            await ProcessUpToAsync(target, live: false, new ReplayRun(Name, progress), ct);
+            await RetryTransientAsync(() => ResetAsync(ct), ct);
+            Volatile.Write(ref _position, 0);
+            await ReplayAsync(target, progress, ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
         {
-            var reason = $"rebuild failed: {ex.GetType().Name}";
-            await SetStatusAsync(StatusPaused, reason, CancellationToken.None);
-            Enter(ShardState.Paused, reason);
+            // Its progress still says 'rebuilding', so the shard's next run finishes the replay.
+            Enter(ShardState.Stopped);
             throw;
         }
-        await SetStatusAsync(StatusRunning, null, ct);
-        Enter(ShardState.Running);
     }
 
     private async Task ResetAsync(CancellationToken ct)
@@ -148,6 +154,50 @@ internal sealed class ShardAgent
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
         await cmd.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Replays from the current position to the target, failing fast: the first event that cannot be applied pauses
+    /// the shard. Transient errors retry from the last committed page instead; one once paused a whole rebuild.
+    /// </summary>
+    private async Task ReplayAsync(long target, IProgress<RebuildProgress>? progress, CancellationToken ct)
+    {
+        Enter(ShardState.Rebuilding);
+        var run = new ReplayRun(Name, progress);
+        try
+        {
+            await RetryTransientAsync(() => ProcessUpToAsync(target, live: false, run, ct), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && ex is not ProgressMovedException)
+        {
+            var failure = ex as RebuildFailedException ?? new RebuildFailedException(Name, Position + 1, ex);
+            var reason = $"rebuild failed at sequence {failure.Sequence}: {failure.InnerException?.GetType().Name}";
+            await SetStatusAsync(StatusPaused, reason, CancellationToken.None);
+            Enter(ShardState.Paused, reason);
+            _logger.LogError("Shard {Shard} paused: {Reason}", Name, reason);
+            throw failure;
+        }
+        await SetStatusAsync(StatusRunning, null, ct);
+        Enter(ShardState.Running);
+    }
+
+    private async Task RetryTransientAsync(Func<Task> step, CancellationToken ct)
+    {
+        var backoff = FirstBackoff;
+        while (true)
+        {
+            try
+            {
+                await step();
+                return;
+            }
+            catch (Exception ex) when (IsTransient(ex) && !ct.IsCancellationRequested)
+            {
+                _logger.LogWarning("Rebuild of {Shard} met a transient {Error} at {Position}; retrying in {Backoff}", Name, ex.GetType().Name, Position, backoff);
+                await Task.Delay(backoff, ct);
+                backoff = Next(backoff);
+            }
+        }
     }
 
     /// <summary>
@@ -326,7 +376,7 @@ internal sealed class ShardAgent
 
     private sealed record ShardCondition(ShardState State, string? Reason, BlockingEvent? BlockedAt);
 
-    /// <summary>Counts what one replay applied, for its progress reports.</summary>
+    /// <summary>Counts one replay across the retries of its transient errors.</summary>
     private sealed class ReplayRun(string shard, IProgress<RebuildProgress>? progress)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();

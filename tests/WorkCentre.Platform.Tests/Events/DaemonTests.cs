@@ -163,7 +163,62 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
         Assert.Equal(projection.Name, failure.Shard);
         Assert.Equal(0, await db.ScalarAsync($"select count(*) from {store.Options.Schema}.dead_letter_events"));
         Assert.Equal(1, await db.ScalarAsync($"select count(*) from {store.Options.Schema}.event_progression where name = '{projection.Name}' and status = 'paused'"));
+        await Eventually.TrueAsync(() => Task.FromResult(daemon.Shards[projection.Name].State == ShardState.Paused), Patience, "the daemon should say the shard is paused");
+        var health = daemon.CheckHealth();
+        Assert.Equal(DaemonHealthStatus.Unhealthy, health.Status);
+        Assert.Contains(projection.Name, health.Description, StringComparison.Ordinal);
+        Assert.Contains("paused", health.Description, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Given_a_rebuild_its_caller_cancels_midway_When_cancelled_Then_the_shard_finishes_the_rebuild_and_follows_new_events()
+    {
+        var store = await CreateAsync(db);
+        var projection = await RecordingAsync(store);
+        await using var daemon = new ProjectionDaemon(store, [projection], options: Fast with { PageSize = 10 });
+        await daemon.StartAsync(default);
+        await AppendManyAsync(store, 50);
+        await daemon.WaitForCatchUpAsync(Patience);
+
+        using var cancel = new CancellationTokenSource();
+        var cancelling = new SynchronousProgress<RebuildProgress>(p =>
+        {
+            if (p.Position >= 20)
+            {
+                cancel.Cancel();
+            }
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => daemon.RebuildAsync(projection.Name, cancelling, cancel.Token));
+        await Eventually.TrueAsync(() => Task.FromResult(daemon.Shards[projection.Name].State == ShardState.Running), Patience,
+            "the shard should finish the rebuild and go live");
+        await AppendManyAsync(store, 1);
+        await daemon.WaitForCatchUpAsync(Patience);
+
+        Assert.Equal(51, await db.ScalarAsync($"select count(*) from {projection.Table}"));
+        Assert.Equal(51, await db.ScalarAsync($"select count(distinct seq_id) from {projection.Table}"));
+        Assert.Equal(ShardState.Running, daemon.Shards[projection.Name].State);
+        Assert.Equal(DaemonHealthStatus.Healthy, daemon.CheckHealth().Status);
+    }
+
+    [Fact]
+    public async Task Given_a_transient_database_error_during_a_rebuild_When_rebuilding_Then_it_retries_and_completes()
+    {
+        var store = await CreateAsync(db);
+        var projection = new FailingOnceProjection(await RecordingAsync(store));
+        await using var daemon = new ProjectionDaemon(store, [projection], options: Fast with { PageSize = 10 });
+        await daemon.StartAsync(default);
+        await AppendManyAsync(store, 30);
+        await daemon.WaitForCatchUpAsync(Patience);
+
+        projection.FailNextApply = true;
+        await daemon.RebuildAsync(projection.Name);
+
+        Assert.True(projection.Failed, "the rebuild should have met the transient error");
+        Assert.Equal(30, await db.ScalarAsync($"select count(*) from {projection.Table}"));
+        Assert.Equal(1, await db.ScalarAsync($"select count(*) from {store.Options.Schema}.event_progression where name = '{projection.Name}' and status = 'running'"));
+        Assert.Equal(ShardState.Running, daemon.Shards[projection.Name].State);
+    }
+
 
     [Fact]
     public async Task Given_a_live_read_model_When_rebuilt_Then_it_equals_the_live_one_row_for_row_and_reports_progress()
@@ -355,6 +410,29 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
             }
             return Task.CompletedTask;
         }
+    }
+
+    /// <summary>Raises a real transient database error (serialization failure) on the next apply, once.</summary>
+    private sealed class FailingOnceProjection(RecordingProjection inner) : IProjection
+    {
+        public string Name => inner.Name;
+        public string Table => inner.Table;
+        public bool FailNextApply { get; set; }
+        public bool Failed { get; private set; }
+
+        public async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EventEnvelope> events, CancellationToken ct)
+        {
+            if (FailNextApply)
+            {
+                FailNextApply = false;
+                Failed = true;
+                await using var cmd = new NpgsqlCommand("do $$ begin raise exception 'could not serialize access' using errcode = '40001'; end $$", connection, transaction);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+            await inner.ApplyAsync(connection, transaction, events, ct);
+        }
+
+        public Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) => inner.ResetAsync(connection, transaction, ct);
     }
 
     private sealed class FlakySubscription : ISubscription
