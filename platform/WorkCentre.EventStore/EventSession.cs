@@ -47,8 +47,9 @@ public sealed class EventSession : IAsyncDisposable
         var existing = _pending.Find(p => p.StreamId == streamId);
         if (existing is not null)
         {
-            // A second append to the same stream in one session continues the first one's batch.
-            existing.Events.AddRange(list);
+            // A second append to the same stream in one session continues the first one's batch; its expectation
+            // still holds, against the version the batch so far leads to. Merging once dropped it silently.
+            existing.Continue(mode, expected, list);
             return this;
         }
         _pending.Add(new PendingStream(streamType, streamId, mode, expected, list));
@@ -60,6 +61,11 @@ public sealed class EventSession : IAsyncDisposable
         if (_pending.Count == 0)
         {
             return [];
+        }
+        // Known to fail before any round trip: nothing is written, as with a conflict the database finds.
+        if (_pending.Find(p => p.Conflict is not null) is { } contradicted)
+        {
+            throw contradicted.Conflict!;
         }
         var ownsConnection = _connection is null;
         var connection = _connection ?? await _store.DataSource.OpenConnectionAsync(ct);
@@ -154,7 +160,7 @@ public sealed class EventSession : IAsyncDisposable
         {
             // Results arrive in batch order, so the failing stream is the first one without a result.
             var failed = _pending[results.Count];
-            throw new StreamVersionConflict(failed.StreamId, failed.StreamType, failed.Mode, failed.ExpectedVersion, ex);
+            throw new StreamVersionConflict(failed.StreamId, failed.StreamType, failed.ReportedMode, failed.ReportedExpected, ex);
         }
 
         if (options.InlineProjections.Count > 0)
@@ -190,5 +196,48 @@ public sealed class EventSession : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private sealed record PendingStream(string StreamType, Guid StreamId, AppendMode Mode, long ExpectedVersion, List<object> Events);
+    private sealed class PendingStream(string streamType, Guid streamId, AppendMode mode, long expectedVersion, List<object> events)
+    {
+        public string StreamType { get; } = streamType;
+        public Guid StreamId { get; } = streamId;
+        public List<object> Events { get; } = events;
+
+        /// <summary>What the database checks for the whole batch.</summary>
+        public AppendMode Mode { get; private set; } = mode;
+        public long ExpectedVersion { get; private set; } = expectedVersion;
+
+        /// <summary>The caller's own expectation that a conflict reports: the first one stated for this stream.</summary>
+        public AppendMode ReportedMode { get; private set; } = mode;
+        public long ReportedExpected { get; private set; } = expectedVersion;
+
+        /// <summary>Set when a later append contradicts an earlier one; SaveChanges throws it before writing.</summary>
+        public StreamVersionConflict? Conflict { get; private set; }
+
+        public void Continue(AppendMode mode, long expected, List<object> more)
+        {
+            var before = Events.Count;
+            Events.AddRange(more);
+            if (mode == AppendMode.Any || Conflict is not null)
+            {
+                return;
+            }
+            // The batch so far ends at a version known only relative to its base when it appends at any version.
+            var contradicts = mode switch
+            {
+                AppendMode.Start => true,
+                _ when Mode == AppendMode.Any => expected < before,
+                _ => expected != (Mode == AppendMode.Start ? 0 : ExpectedVersion) + before,
+            };
+            if (contradicts)
+            {
+                Conflict = new StreamVersionConflict(StreamId, StreamType, mode, expected);
+            }
+            else if (Mode == AppendMode.Any)
+            {
+                // Appending at any version, then at an expected one: the database checks the base that implies.
+                (Mode, ExpectedVersion) = (AppendMode.ExpectedVersion, expected - before);
+                (ReportedMode, ReportedExpected) = (mode, expected);
+            }
+        }
+    }
 }

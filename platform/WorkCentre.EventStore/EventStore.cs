@@ -134,6 +134,7 @@ public sealed class EventStore
         {
             try
             {
+                scope?.BeginPayload();
                 envelopes.Add(row.ToEnvelope(Serializer));
             }
             catch (Exception ex) when (unreadable is not null && ex is not OperationCanceledException)

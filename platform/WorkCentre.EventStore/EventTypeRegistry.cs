@@ -82,4 +82,4 @@ public sealed class EventTypeRegistry
     }
 }
 
-public sealed class UnknownEventTypeException(string message) : Exception(message);
+public sealed class UnknownEventTypeException(string message) : Exception(message), IPayloadFreeMessage;

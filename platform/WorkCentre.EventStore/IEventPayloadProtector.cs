@@ -16,5 +16,12 @@ public interface IEventPayloadProtector
     ValueTask<IDisposable?> BeginWriteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<object> events, CancellationToken ct);
 
     /// <summary>Prepares keys for the stored payloads about to be read.</summary>
-    ValueTask<IDisposable?> BeginReadAsync(NpgsqlConnection connection, IReadOnlyList<string> payloads, CancellationToken ct);
+    ValueTask<IPayloadReadScope?> BeginReadAsync(NpgsqlConnection connection, IReadOnlyList<string> payloads, CancellationToken ct);
+}
+
+/// <summary>Keys prepared for several stored payloads, which are then read one after another.</summary>
+public interface IPayloadReadScope : IDisposable
+{
+    /// <summary>Called before each payload: nothing an earlier one left behind (it may have failed halfway) may reach it.</summary>
+    void BeginPayload();
 }

@@ -18,7 +18,7 @@ public enum AppendMode
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1710", Justification = "The domain's name for it; callers catch it by this name.")]
 public sealed class StreamVersionConflict(Guid streamId, string streamType, AppendMode mode, long expectedVersion, Exception? inner = null)
-    : Exception(Describe(streamId, mode, expectedVersion), inner)
+    : Exception(Describe(streamId, mode, expectedVersion), inner), IPayloadFreeMessage
 {
     public Guid StreamId { get; } = streamId;
     public string StreamType { get; } = streamType;

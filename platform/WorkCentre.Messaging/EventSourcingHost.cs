@@ -190,18 +190,19 @@ public static class EventSourcingHost
         }
     }
 
+    /// <summary>The daemon's own verdict: unhealthy for a paused shard or a subscription blocked before an event it cannot read.</summary>
     private sealed class DaemonHealthCheck(ProjectionDaemon daemon) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            var data = new Dictionary<string, object> { ["leader"] = daemon.IsLeader, ["highWaterMark"] = daemon.HighWaterMark };
-            foreach (var (shard, position) in daemon.Positions)
+            var health = daemon.CheckHealth();
+            var status = health.Status switch
             {
-                data[$"lag:{shard}"] = daemon.HighWaterMark - position;
-            }
-            return Task.FromResult(daemon.IsRunning
-                ? HealthCheckResult.Healthy(daemon.IsLeader ? "leading" : "standing by", data)
-                : HealthCheckResult.Unhealthy("daemon not running", data: data));
+                DaemonHealthStatus.Healthy => HealthStatus.Healthy,
+                DaemonHealthStatus.Degraded => HealthStatus.Degraded,
+                _ => HealthStatus.Unhealthy,
+            };
+            return Task.FromResult(new HealthCheckResult(status, health.Description, data: health.Data));
         }
     }
 }

@@ -52,10 +52,10 @@ public sealed class PersonalDataProtector : IEventPayloadProtector
             scope.Mode = ScopeMode.Write;
             return ValueTask.FromResult<IDisposable?>(scope);
         }
-        return LoadAsync(scope, ScopeMode.Write, () => Keys.GetOrCreateAsync(connection, transaction, scope.Collected, ct));
+        return LoadAsync<IDisposable>(scope, ScopeMode.Write, () => Keys.GetOrCreateAsync(connection, transaction, scope.Collected, ct));
     }
 
-    public ValueTask<IDisposable?> BeginReadAsync(NpgsqlConnection connection, IReadOnlyList<string> payloads, CancellationToken ct)
+    public ValueTask<IPayloadReadScope?> BeginReadAsync(NpgsqlConnection connection, IReadOnlyList<string> payloads, CancellationToken ct)
     {
         var scope = ProtectionScope.Enter(ScopeMode.Read);
         var subjectIds = new HashSet<string>(StringComparer.Ordinal);
@@ -65,17 +65,18 @@ public sealed class PersonalDataProtector : IEventPayloadProtector
         }
         // No cache: a shred committed by another process shows on the very next read.
         return subjectIds.Count == 0
-            ? ValueTask.FromResult<IDisposable?>(scope)
-            : LoadAsync(scope, ScopeMode.Read, () => Keys.LoadAsync(connection, subjectIds, ct));
+            ? ValueTask.FromResult<IPayloadReadScope?>(scope)
+            : LoadAsync<IPayloadReadScope>(scope, ScopeMode.Read, () => Keys.LoadAsync(connection, subjectIds, ct));
     }
 
-    private static async ValueTask<IDisposable?> LoadAsync(ProtectionScope scope, ScopeMode mode, Func<Task<Dictionary<string, byte[]?>>> load)
+    private static async ValueTask<T?> LoadAsync<T>(ProtectionScope scope, ScopeMode mode, Func<Task<Dictionary<string, byte[]?>>> load)
+        where T : class, IDisposable
     {
         try
         {
             scope.Keys = await load();
             scope.Mode = mode;
-            return scope;
+            return (T)(object)scope;
         }
         catch
         {

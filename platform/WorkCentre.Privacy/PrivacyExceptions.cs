@@ -1,8 +1,10 @@
+using WorkCentre.EventStore;
+
 namespace WorkCentre.Privacy;
 
 /// <summary>Personal data was written for a subject whose key has been shredded; a new key is never made silently.</summary>
 public sealed class SubjectErasedException(string subjectId)
-    : Exception($"Data subject {subjectId} has been erased; personal data can no longer be written for it.")
+    : Exception($"Data subject {subjectId} has been erased; personal data can no longer be written for it."), IPayloadFreeMessage
 {
     public string SubjectId { get; } = subjectId;
 }
@@ -12,7 +14,7 @@ public sealed class SubjectErasedException(string subjectId)
 /// the stored event was altered. Unlike erasure this is never masked, so tampering cannot pass as a shred.
 /// </summary>
 public sealed class PersonalDataIntegrityException(string property, string subjectId)
-    : Exception($"Personal data in {property} (subject {subjectId}) failed its integrity check; the stored event was altered or the value moved from another subject.")
+    : Exception($"Personal data in {property} (subject {subjectId}) failed its integrity check; the stored event was altered or the value moved from another subject."), IPayloadFreeMessage
 {
     public string Property { get; } = property;
     public string SubjectId { get; } = subjectId;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using WorkCentre.EventStore;
 
 namespace WorkCentre.Privacy;
 
@@ -15,7 +16,7 @@ internal enum ScopeMode
 /// It lives in an AsyncLocal set from a non-async method, so the change lands in the caller's execution context
 /// and flows into the code it runs after the await. Scopes nest; disposal restores the enclosing one.
 /// </summary>
-internal sealed class ProtectionScope : IDisposable
+internal sealed class ProtectionScope : IPayloadReadScope
 {
     private static readonly AsyncLocal<ProtectionScope?> Ambient = new();
 
@@ -90,6 +91,17 @@ internal sealed class ProtectionScope : IDisposable
         {
             _pending.Add((subjectId, property));
         }
+    }
+
+    /// <summary>
+    /// A read scope serves a whole daemon page. A row that failed halfway (a JSON error, an integrity error) left its
+    /// pending values behind, and they failed every later row of the page with the first row's subject.
+    /// </summary>
+    public void BeginPayload()
+    {
+        _pending.Clear();
+        _frames.Clear();
+        _subjects.Clear();
     }
 
     public int OpenFrame()

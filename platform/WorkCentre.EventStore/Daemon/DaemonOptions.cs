@@ -28,7 +28,7 @@ public sealed record RebuildProgress(string Shard, long Position, long Target, l
 
 /// <summary>A rebuild stopped at an event its projection could not apply; rebuilds fail fast.</summary>
 public sealed class RebuildFailedException(string shard, long sequence, Exception inner)
-    : Exception($"Rebuild of '{shard}' failed at sequence {sequence}.", inner)
+    : Exception($"Rebuild of '{shard}' failed at sequence {sequence}.", inner), IPayloadFreeMessage
 {
     public string Shard { get; } = shard;
     public long Sequence { get; } = sequence;

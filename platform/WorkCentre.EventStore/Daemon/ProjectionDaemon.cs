@@ -52,6 +52,12 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
             unit: "{event}", description: "Events between the high-water mark and the shard's position.");
         _meter.CreateObservableGauge("workcentre.daemon.lag_time", () => ShardMeasurements(s => _highWater?.SecondsBehind(s.Position) ?? 0),
             unit: "s", description: "How long ago the high-water mark passed the shard's position: 0 when caught up.");
+        _meter.CreateObservableGauge("workcentre.daemon.shard.state", () => _shards.Values.SelectMany(s =>
+        {
+            var state = s.Status.State;
+            return Enum.GetValues<ShardState>().Select(candidate => new Measurement<int>(candidate == state ? 1 : 0,
+                [.. DaemonMetrics.StoreTags(_store, s.Name), new KeyValuePair<string, object?>("state", candidate.ToString().ToLowerInvariant())]));
+        }), description: "1 for what each shard is doing (stopped, running, rebuilding, paused, blocked), 0 for the rest.");
     }
 
     private IEnumerable<Measurement<T>> ShardMeasurements<T>(Func<ShardAgent, T> value) where T : struct =>
@@ -69,6 +75,50 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
     public long HighWaterMark => _highWater?.Mark ?? 0;
 
     public IReadOnlyDictionary<string, long> Positions => _shards.ToDictionary(s => s.Key, s => s.Value.Position);
+
+    public IReadOnlyDictionary<string, ShardStatus> Shards => _shards.ToDictionary(s => s.Key, s => s.Value.Status);
+
+    /// <summary>
+    /// Unhealthy when not running, or when leading with a shard that has stopped short: paused after a failed
+    /// rebuild, or a subscription blocked before an event it cannot read (named by sequence, id and alias).
+    /// Degraded while a shard rebuilds, since its read model is incomplete.
+    /// </summary>
+    public DaemonHealth CheckHealth()
+    {
+        var mark = HighWaterMark;
+        var data = new Dictionary<string, object> { ["leader"] = IsLeader, ["highWaterMark"] = mark };
+        if (!IsRunning)
+        {
+            return new DaemonHealth(DaemonHealthStatus.Unhealthy, "daemon not running", data);
+        }
+        if (!IsLeader)
+        {
+            return new DaemonHealth(DaemonHealthStatus.Healthy, "standing by", data);
+        }
+        var stopped = new List<string>();
+        var rebuilding = new List<string>();
+        foreach (var shard in _shards.Values.Select(a => a.Status))
+        {
+            data[$"lag:{shard.Shard}"] = Math.Max(0, mark - shard.Position);
+            data[$"state:{shard.Shard}"] = shard.State.ToString().ToLowerInvariant();
+            switch (shard.State)
+            {
+                case ShardState.Blocked when shard.BlockedAt is { } at:
+                    data[$"blockedAt:{shard.Shard}"] = $"sequence {at.Sequence}, event {at.EventId}, {at.Alias}";
+                    stopped.Add($"{shard.Shard} stopped before event {at.EventId} ({at.Alias}) at sequence {at.Sequence}, which this release cannot read");
+                    break;
+                case ShardState.Paused:
+                    stopped.Add($"{shard.Shard} is paused ({shard.Reason}); rebuild it to resume");
+                    break;
+                case ShardState.Rebuilding:
+                    rebuilding.Add($"{shard.Shard} is rebuilding at {shard.Position} of {mark}");
+                    break;
+            }
+        }
+        return stopped.Count > 0 ? new DaemonHealth(DaemonHealthStatus.Unhealthy, string.Join("; ", stopped.Concat(rebuilding)), data)
+            : rebuilding.Count > 0 ? new DaemonHealth(DaemonHealthStatus.Degraded, string.Join("; ", rebuilding), data)
+            : new DaemonHealth(DaemonHealthStatus.Healthy, "leading", data);
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -122,7 +172,9 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
 
     /// <summary>
     /// Stops the shard, empties its read model, replays to the high-water mark captured now, then resumes it live.
-    /// Fails fast on the first event the projection cannot apply; the shard then stays paused.
+    /// Fails fast on the first event the projection cannot apply; the shard then stays paused. Transient database
+    /// errors are retried within the rebuild. Cancelling stops the wait, not the rebuild: the read model is already
+    /// emptied, so the shard finishes the replay in the background (state <see cref="ShardState.Rebuilding"/>).
     /// </summary>
     public async Task RebuildAsync(string shard, IProgress<RebuildProgress>? progress = null, CancellationToken ct = default)
     {
@@ -136,10 +188,18 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
         {
             await StopShardAsync(shard);
             var target = highWater.Mark;
-            _logger.LogInformation("Rebuilding {Shard} up to sequence {Target}", shard, target);
-            await agent.RebuildAsync(target, progress, ct);
-            _logger.LogInformation("Rebuilt {Shard} up to sequence {Target}", shard, target);
-            StartShard(agent, highWater);
+            try
+            {
+                _logger.LogInformation("Rebuilding {Shard} up to sequence {Target}", shard, target);
+                await agent.RebuildAsync(target, progress, ct);
+                _logger.LogInformation("Rebuilt {Shard} up to sequence {Target}", shard, target);
+            }
+            finally
+            {
+                // The shard always runs again: live after a rebuild, finishing a cancelled one (its progress still says
+                // 'rebuilding'), or reporting a failed one as paused. A cancelled rebuild once left it stopped half-built.
+                StartShard(agent, highWater);
+            }
         }
         finally
         {

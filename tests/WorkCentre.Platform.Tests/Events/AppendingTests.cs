@@ -141,6 +141,53 @@ public sealed class AppendingTests(TestDatabase db) : IClassFixture<TestDatabase
     }
 
     [Fact]
+    public async Task Given_two_appends_to_one_stream_in_a_session_When_the_second_expects_a_version_the_first_does_not_lead_to_Then_conflict_and_nothing_written()
+    {
+        var store = await CreateAsync(db);
+        var id = Guid.CreateVersion7();
+        await store.OpenSession().StartStream(Inquiry, id, Registered(id)).SaveChangesAsync();
+
+        var sameExpectation = store.OpenSession()
+            .Append(Inquiry, id, 1, new InquiryAnswered(id, Monday))
+            .Append(Inquiry, id, 1, new InquiryForwarded(id, "UWV", Monday));
+        var conflict = await Assert.ThrowsAsync<StreamVersionConflict>(() => sameExpectation.SaveChangesAsync());
+        Assert.Equal((id, AppendMode.ExpectedVersion, 1L), (conflict.StreamId, conflict.Mode, conflict.ExpectedVersion));
+
+        var afterAny = store.OpenSession()
+            .AppendAny(Inquiry, id, new InquiryAnswered(id, Monday))
+            .Append(Inquiry, id, 5, new InquiryForwarded(id, "UWV", Monday));
+        conflict = await Assert.ThrowsAsync<StreamVersionConflict>(() => afterAny.SaveChangesAsync());
+        Assert.Equal((id, AppendMode.ExpectedVersion, 5L), (conflict.StreamId, conflict.Mode, conflict.ExpectedVersion));
+
+        var fresh = Guid.CreateVersion7();
+        var startedTwice = store.OpenSession()
+            .StartStream(Inquiry, fresh, Registered(fresh))
+            .StartStream(Inquiry, fresh, Registered(fresh));
+        conflict = await Assert.ThrowsAsync<StreamVersionConflict>(() => startedTwice.SaveChangesAsync());
+        Assert.Equal((fresh, AppendMode.Start), (conflict.StreamId, conflict.Mode));
+
+        Assert.Single(await store.ReadStreamAsync(id));
+        Assert.Equal(1, await db.ScalarAsync($"select count(*) from {store.Options.Schema}.events"));
+    }
+
+    [Fact]
+    public async Task Given_two_appends_to_one_stream_in_a_session_When_each_expects_the_version_before_it_Then_both_are_appended_in_order()
+    {
+        var store = await CreateAsync(db);
+        var id = Guid.CreateVersion7();
+
+        var results = await store.OpenSession()
+            .StartStream(Inquiry, id, Registered(id))
+            .Append(Inquiry, id, 1, new InquiryAnswered(id, Monday))
+            .AppendAny(Inquiry, id, new InquiryForwarded(id, "UWV", Monday))
+            .Append(Inquiry, id, 3, new InquiryForwarded(id, "WSP", Monday))
+            .SaveChangesAsync();
+
+        Assert.Equal(4, results.Single().Version);
+        Assert.Equal([1L, 2L, 3L, 4L], (await store.ReadStreamAsync(id)).Select(e => e.Version));
+    }
+
+    [Fact]
     public async Task Given_two_streams_in_one_session_When_saved_Then_both_commit_together()
     {
         var store = await CreateAsync(db);

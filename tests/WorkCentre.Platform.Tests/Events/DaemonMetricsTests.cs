@@ -25,10 +25,13 @@ public sealed class DaemonMetricsTests(TestDatabase db) : IClassFixture<TestData
         // Holding the shard's progress row keeps it from committing a page, as a slow read model would.
         await using var holder = await db.DataSource.OpenConnectionAsync();
         await using var hold = await holder.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand($"select 1 from {store.Options.Schema}.event_progression where name = 'recording' for update", holder, hold))
+        await Eventually.TrueAsync(async () =>
         {
-            Assert.Equal(1, await lockRow.ExecuteScalarAsync());
-        }
+            // The row appears once the shard has started.
+            await using var lockRow = new NpgsqlCommand(
+                $"select count(*) from (select 1 from {store.Options.Schema}.event_progression where name = 'recording' for update) r", holder, hold);
+            return (long)(await lockRow.ExecuteScalarAsync())! == 1;
+        }, Patience, "the shard should have a progress row");
         for (var i = 0; i < 5; i++)
         {
             var session = store.OpenSession();

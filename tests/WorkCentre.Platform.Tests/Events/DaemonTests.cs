@@ -163,7 +163,62 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
         Assert.Equal(projection.Name, failure.Shard);
         Assert.Equal(0, await db.ScalarAsync($"select count(*) from {store.Options.Schema}.dead_letter_events"));
         Assert.Equal(1, await db.ScalarAsync($"select count(*) from {store.Options.Schema}.event_progression where name = '{projection.Name}' and status = 'paused'"));
+        await Eventually.TrueAsync(() => Task.FromResult(daemon.Shards[projection.Name].State == ShardState.Paused), Patience, "the daemon should say the shard is paused");
+        var health = daemon.CheckHealth();
+        Assert.Equal(DaemonHealthStatus.Unhealthy, health.Status);
+        Assert.Contains(projection.Name, health.Description, StringComparison.Ordinal);
+        Assert.Contains("paused", health.Description, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Given_a_rebuild_its_caller_cancels_midway_When_cancelled_Then_the_shard_finishes_the_rebuild_and_follows_new_events()
+    {
+        var store = await CreateAsync(db);
+        var projection = await RecordingAsync(store);
+        await using var daemon = new ProjectionDaemon(store, [projection], options: Fast with { PageSize = 10 });
+        await daemon.StartAsync(default);
+        await AppendManyAsync(store, 50);
+        await daemon.WaitForCatchUpAsync(Patience);
+
+        using var cancel = new CancellationTokenSource();
+        var cancelling = new SynchronousProgress<RebuildProgress>(p =>
+        {
+            if (p.Position >= 20)
+            {
+                cancel.Cancel();
+            }
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => daemon.RebuildAsync(projection.Name, cancelling, cancel.Token));
+        await Eventually.TrueAsync(() => Task.FromResult(daemon.Shards[projection.Name].State == ShardState.Running), Patience,
+            "the shard should finish the rebuild and go live");
+        await AppendManyAsync(store, 1);
+        await daemon.WaitForCatchUpAsync(Patience);
+
+        Assert.Equal(51, await db.ScalarAsync($"select count(*) from {projection.Table}"));
+        Assert.Equal(51, await db.ScalarAsync($"select count(distinct seq_id) from {projection.Table}"));
+        Assert.Equal(ShardState.Running, daemon.Shards[projection.Name].State);
+        Assert.Equal(DaemonHealthStatus.Healthy, daemon.CheckHealth().Status);
+    }
+
+    [Fact]
+    public async Task Given_a_transient_database_error_during_a_rebuild_When_rebuilding_Then_it_retries_and_completes()
+    {
+        var store = await CreateAsync(db);
+        var projection = new FailingOnceProjection(await RecordingAsync(store));
+        await using var daemon = new ProjectionDaemon(store, [projection], options: Fast with { PageSize = 10 });
+        await daemon.StartAsync(default);
+        await AppendManyAsync(store, 30);
+        await daemon.WaitForCatchUpAsync(Patience);
+
+        projection.FailNextApply = true;
+        await daemon.RebuildAsync(projection.Name);
+
+        Assert.True(projection.Failed, "the rebuild should have met the transient error");
+        Assert.Equal(30, await db.ScalarAsync($"select count(*) from {projection.Table}"));
+        Assert.Equal(1, await db.ScalarAsync($"select count(*) from {store.Options.Schema}.event_progression where name = '{projection.Name}' and status = 'running'"));
+        Assert.Equal(ShardState.Running, daemon.Shards[projection.Name].State);
+    }
+
 
     [Fact]
     public async Task Given_a_live_read_model_When_rebuilt_Then_it_equals_the_live_one_row_for_row_and_reports_progress()
@@ -243,6 +298,57 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
         Assert.True(subscription.Failures >= 1);
     }
 
+    [Fact]
+    public async Task Given_an_event_this_release_cannot_read_When_a_subscription_meets_it_Then_it_stops_before_it_and_a_release_that_can_read_it_resumes_there()
+    {
+        var store = await CreateAsync(db);
+        var id = Guid.CreateVersion7();
+        await store.OpenSession().StartStream(Inquiry, id, Registered(id)).SaveChangesAsync();
+        // Appended by a newer release during a rolling deploy, under an alias this release does not know yet.
+        var escalation = Guid.CreateVersion7();
+        await db.ExecuteAsync($$"""
+            select {{store.Options.Schema}}.append_to_stream('{{id}}', 'inquiry', '*DEFAULT*', 1, 1, array['{{escalation}}'::uuid],
+              array['test.inquiry_escalated.v2'], array['{"inquiryId":"{{id}}","reason":"payload-text"}'::jsonb], array[now()], null, null, null, null)
+            """);
+        await store.OpenSession().Append(Inquiry, id, 2, new InquiryAnswered(id, Monday)).SaveChangesAsync();
+
+        var old = new RecordingSubscription("forwarder");
+        await using (var daemon = new ProjectionDaemon(store, [], [old], Fast))
+        {
+            await daemon.StartAsync(default);
+            await Eventually.TrueAsync(() => Task.FromResult(daemon.Shards[old.Name].State == ShardState.Blocked), Patience,
+                "the subscription should stop at the event it cannot read");
+
+            var blocked = daemon.Shards[old.Name].BlockedAt!;
+            Assert.Equal((2L, escalation, "test.inquiry_escalated.v2"), (blocked.Sequence, blocked.EventId, blocked.Alias));
+            var health = daemon.CheckHealth();
+            var said = health.Description + string.Join(";", health.Data.Select(d => $"{d.Key}={d.Value}"));
+            Assert.Equal(DaemonHealthStatus.Unhealthy, health.Status);
+            Assert.Contains(escalation.ToString(), health.Description, StringComparison.Ordinal);
+            Assert.Contains("test.inquiry_escalated.v2", health.Description, StringComparison.Ordinal);
+            Assert.DoesNotContain("payload-text", said, StringComparison.Ordinal);
+        }
+        Assert.Equal([1L], old.Delivered);
+        Assert.Equal(1, await db.ScalarAsync($"select last_seq_id from {store.Options.Schema}.event_progression where name = '{old.Name}'"));
+        Assert.Equal(0, await db.ScalarAsync($"select count(*) from {store.Options.Schema}.dead_letter_events"));
+
+        // The new release maps the alias; once it leads, it continues from the event the old one stopped at.
+        var newer = await CreateAsync(db, store.Options.Schema, o => new EventStoreOptions
+        {
+            DataSource = o.DataSource,
+            Schema = o.Schema,
+            Types = Registry().Map<InquiryEscalated>("test.inquiry_escalated.v2"),
+        });
+        var next = new RecordingSubscription("forwarder");
+        await using var upgraded = new ProjectionDaemon(newer, [], [next], Fast);
+        await upgraded.StartAsync(default);
+        await upgraded.WaitForCatchUpAsync(Patience);
+
+        Assert.Equal([2L, 3L], next.Delivered);
+        Assert.Equal(ShardState.Running, upgraded.Shards[next.Name].State);
+        Assert.Equal(DaemonHealthStatus.Healthy, upgraded.CheckHealth().Status);
+    }
+
     private static async Task AppendManyAsync(WorkCentre.EventStore.EventStore store, int count)
     {
         for (var i = 0; i < count; i++)
@@ -275,6 +381,58 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);
+    }
+
+    private sealed record InquiryEscalated(Guid InquiryId, string Reason);
+
+    private sealed class RecordingSubscription(string name) : ISubscription
+    {
+        private readonly List<long> _delivered = [];
+
+        public string Name => name;
+
+        public IReadOnlyList<long> Delivered
+        {
+            get
+            {
+                lock (_delivered)
+                {
+                    return [.. _delivered];
+                }
+            }
+        }
+
+        public Task HandleAsync(IReadOnlyList<EventEnvelope> events, CancellationToken ct)
+        {
+            lock (_delivered)
+            {
+                _delivered.AddRange(events.Select(e => e.Sequence));
+            }
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Raises a real transient database error (serialization failure) on the next apply, once.</summary>
+    private sealed class FailingOnceProjection(RecordingProjection inner) : IProjection
+    {
+        public string Name => inner.Name;
+        public string Table => inner.Table;
+        public bool FailNextApply { get; set; }
+        public bool Failed { get; private set; }
+
+        public async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EventEnvelope> events, CancellationToken ct)
+        {
+            if (FailNextApply)
+            {
+                FailNextApply = false;
+                Failed = true;
+                await using var cmd = new NpgsqlCommand("do $$ begin raise exception 'could not serialize access' using errcode = '40001'; end $$", connection, transaction);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+            await inner.ApplyAsync(connection, transaction, events, ct);
+        }
+
+        public Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) => inner.ResetAsync(connection, transaction, ct);
     }
 
     private sealed class FlakySubscription : ISubscription

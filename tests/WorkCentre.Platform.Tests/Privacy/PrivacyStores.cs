@@ -31,7 +31,8 @@ public static class PrivacyStores
         .Map<ContactDetailsChanged>("test.contact_details_changed.v1")
         .Map<HouseholdRegistered>("test.household_registered.v1")
         .Map<NoteTaken>("test.note_taken.v1")
-        .Map<BirthDateRecorded>("test.birth_date_recorded.v1");
+        .Map<BirthDateRecorded>("test.birth_date_recorded.v1")
+        .Map<PhoneRecorded>("test.phone_recorded.v1");
 
     public static async Task<PrivacyStore> CreateAsync(TestDatabase db)
     {

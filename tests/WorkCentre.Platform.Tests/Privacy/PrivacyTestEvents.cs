@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using WorkCentre.Privacy;
 
 namespace WorkCentre.Platform.Tests.Privacy;
@@ -22,3 +24,20 @@ public sealed record HouseholdRegistered([DataSubjectId] Guid ParticipantId, IRe
 public sealed record NoteTaken(Guid NoteId, [PersonalData] string Text);
 
 public sealed record BirthDateRecorded([DataSubjectId] Guid ParticipantId, [PersonalData] DateOnly DateOfBirth);
+
+/// <summary>A phone number whose converter is stricter on reading than on writing, like one a later release tightened.</summary>
+public sealed record PhoneRecorded([DataSubjectId] Guid ParticipantId, [property: PersonalData, JsonConverter(typeof(MobileNumberConverter))] string Phone);
+
+/// <summary>Rejects what is not a Dutch mobile number and, as converters often do, quotes the value it rejects.</summary>
+public sealed class MobileNumberConverter : JsonConverter<string>
+{
+    public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var value = reader.GetString()!;
+        return value.StartsWith("06-", StringComparison.Ordinal) && value.Length == 11
+            ? value
+            : throw new FormatException($"'{value}' is not a Dutch mobile number.");
+    }
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+}
