@@ -267,9 +267,10 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
         }
         finally
         {
-            // Cancelled first, so a rebuild under this leadership stops and gives up the shard lock.
-            await leading.CancelAsync();
+            // No longer leading before anything under this leadership is cancelled, so nobody who sees that
+            // cancellation (a rebuild's caller) still finds this instance leading; then a rebuild stops and frees the lock.
             _term = null;
+            await leading.CancelAsync();
             await _shardControl.WaitAsync(CancellationToken.None);
             try
             {
