@@ -23,8 +23,7 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
     private readonly Meter _meter = new(MeterName);
     private CancellationTokenSource? _stopping;
     private Task? _leadership;
-    private volatile HighWaterMarkAgent? _highWater;
-    private CancellationToken _leaderToken;
+    private volatile Leadership? _term;
 
     public ProjectionDaemon(
         EventStore store,
@@ -67,12 +66,12 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
 
     public const string MeterName = DaemonMetrics.MeterName;
 
-    public bool IsLeader => _highWater is not null;
+    public bool IsLeader => _term is not null;
 
     /// <summary>Started and not stopped: leading, or standing by to take over.</summary>
     public bool IsRunning => _leadership is { IsCompleted: false };
 
-    public long HighWaterMark => _highWater?.Mark ?? 0;
+    public long HighWaterMark => _term?.HighWater.Mark ?? 0;
 
     public IReadOnlyDictionary<string, long> Positions => _shards.ToDictionary(s => s.Key, s => s.Value.Position);
 
@@ -175,6 +174,7 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
     /// Fails fast on the first event the projection cannot apply; the shard then stays paused. Transient database
     /// errors are retried within the rebuild. Cancelling stops the wait, not the rebuild: the read model is already
     /// emptied, so the shard finishes the replay in the background (state <see cref="ShardState.Rebuilding"/>).
+    /// A rebuild ends with the leadership it started under, and the next leader finishes it.
     /// </summary>
     public async Task RebuildAsync(string shard, IProgress<RebuildProgress>? progress = null, CancellationToken ct = default)
     {
@@ -182,23 +182,31 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
         {
             throw new ArgumentException($"No shard named '{shard}'.", nameof(shard));
         }
-        var highWater = _highWater ?? throw new InvalidOperationException("Only the leading daemon instance rebuilds; this one stands by.");
         await _shardControl.WaitAsync(ct);
         try
         {
+            // Read under the lock: a leadership that ended while this call waited must lend it neither mark nor token.
+            var term = _term is { Token.IsCancellationRequested: false } current
+                ? current
+                : throw new InvalidOperationException("Only the leading daemon instance rebuilds; this one stands by.");
+            // Bound to the leadership: a rebuild that outlived it ran beside the next leader's agent for the same shard.
+            using var rebuilding = CancellationTokenSource.CreateLinkedTokenSource(ct, term.Token);
             await StopShardAsync(shard);
-            var target = highWater.Mark;
+            var target = term.HighWater.Mark;
             try
             {
                 _logger.LogInformation("Rebuilding {Shard} up to sequence {Target}", shard, target);
-                await agent.RebuildAsync(target, progress, ct);
+                await agent.RebuildAsync(target, progress, rebuilding.Token);
                 _logger.LogInformation("Rebuilt {Shard} up to sequence {Target}", shard, target);
             }
             finally
             {
                 // The shard always runs again: live after a rebuild, finishing a cancelled one (its progress still says
                 // 'rebuilding'), or reporting a failed one as paused. A cancelled rebuild once left it stopped half-built.
-                StartShard(agent, highWater);
+                if (!term.Token.IsCancellationRequested)
+                {
+                    await StartShardAsync(agent, term);
+                }
             }
         }
         finally
@@ -245,14 +253,14 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
         using var leading = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var highWater = new HighWaterMarkAgent(_store, connection, _options, _logger, () => _shards.Count == 0 ? long.MaxValue : _shards.Values.Min(s => s.Position));
         await highWater.LoadAsync(stopping);
-        _leaderToken = leading.Token;
+        var term = new Leadership(highWater, leading.Token);
         await _shardControl.WaitAsync(stopping);
         try
         {
-            _highWater = highWater;
+            _term = term;
             foreach (var agent in _shards.Values)
             {
-                StartShard(agent, highWater);
+                await StartShardAsync(agent, term);
             }
         }
         finally
@@ -267,8 +275,10 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
         }
         finally
         {
+            // No longer leading before anything under this leadership is cancelled, so nobody who sees that
+            // cancellation (a rebuild's caller) still finds this instance leading; then a rebuild stops and frees the lock.
+            _term = null;
             await leading.CancelAsync();
-            _highWater = null;
             await _shardControl.WaitAsync(CancellationToken.None);
             try
             {
@@ -284,10 +294,12 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
         }
     }
 
-    private void StartShard(ShardAgent agent, HighWaterMarkAgent highWater)
+    private async Task StartShardAsync(ShardAgent agent, Leadership term)
     {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(_leaderToken);
-        _running[agent.Name] = (cts, Task.Run(() => agent.RunAsync(highWater, cts.Token), CancellationToken.None));
+        // One agent per shard: a start never leaves an earlier one running untracked.
+        await StopShardAsync(agent.Name);
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(term.Token);
+        _running[agent.Name] = (cts, Task.Run(() => agent.RunAsync(term.HighWater, cts.Token), CancellationToken.None));
     }
 
     private async Task StopShardAsync(string name)
@@ -299,4 +311,7 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
             running.Cts.Dispose();
         }
     }
+
+    /// <summary>One spell of leading: its mark and the token that ends with it, read together under the shard lock.</summary>
+    private sealed record Leadership(HighWaterMarkAgent HighWater, CancellationToken Token);
 }

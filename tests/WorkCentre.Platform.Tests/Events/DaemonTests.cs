@@ -219,6 +219,44 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
         Assert.Equal(ShardState.Running, daemon.Shards[projection.Name].State);
     }
 
+    [Fact]
+    public async Task Given_a_rebuild_on_the_leader_When_it_loses_leadership_Then_the_rebuild_stops_and_the_next_leader_finishes_it()
+    {
+        var store = await CreateAsync(db);
+        var recording = await RecordingAsync(store);
+        var gated = new GatedProjection(recording);
+        await using var first = new ProjectionDaemon(store, [gated], options: Fast);
+        await first.StartAsync(default);
+        await Eventually.TrueAsync(() => Task.FromResult(first.IsLeader), Patience, "the first instance should lead");
+        await AppendManyAsync(store, 20);
+        await first.WaitForCatchUpAsync(Patience);
+        await using var second = new ProjectionDaemon(store, [new RecordingProjection(recording.Name, recording.Table)], options: Fast);
+        await second.StartAsync(default);
+
+        gated.Armed = true;
+        var rebuild = first.RebuildAsync(gated.Name);
+        try
+        {
+            await gated.Entered.WaitAsync(Patience);
+            Assert.Equal(1, await TerminateLeaderSessionAsync(store));
+            // A rebuild that outlives its leadership runs beside the next leader's agent for the same shard.
+            Assert.True(await Task.WhenAny(rebuild, Task.Delay(Patience)) == rebuild, "the rebuild should stop once its instance no longer leads");
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rebuild);
+        }
+        finally
+        {
+            gated.Open();
+        }
+
+        // Either instance may win the lock next; whichever leads finishes the rebuild.
+        bool LeadsLive(ProjectionDaemon d) => d.IsLeader && d.Shards[recording.Name].State == ShardState.Running;
+        await Eventually.TrueAsync(() => Task.FromResult(LeadsLive(first) || LeadsLive(second)), Patience,
+            "the next leader should finish the rebuild and go live");
+        await (LeadsLive(first) ? first : second).WaitForCatchUpAsync(Patience);
+        Assert.Equal(20, await db.ScalarAsync($"select count(*) from {recording.Table}"));
+        Assert.Equal(20, await db.ScalarAsync($"select count(distinct seq_id) from {recording.Table}"));
+        Assert.Equal(1, await db.ScalarAsync($"select count(*) from {store.Options.Schema}.event_progression where name = '{recording.Name}' and status = 'running'"));
+    }
 
     [Fact]
     public async Task Given_a_live_read_model_When_rebuilt_Then_it_equals_the_live_one_row_for_row_and_reports_progress()
@@ -349,6 +387,13 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
         Assert.Equal(DaemonHealthStatus.Healthy, upgraded.CheckHealth().Status);
     }
 
+    /// <summary>Ends the leader's session from outside, as a network failure or a killed backend would.</summary>
+    private async Task<long> TerminateLeaderSessionAsync(WorkCentre.EventStore.EventStore store) => await db.ScalarAsync($"""
+        select count(pg_terminate_backend(pid)) from pg_locks
+        where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())
+          and objid::bigint = (hashtext('workcentre.daemon.{store.Options.Schema}')::bigint & 4294967295)
+        """);
+
     private static async Task AppendManyAsync(WorkCentre.EventStore.EventStore store, int count)
     {
         for (var i = 0; i < count; i++)
@@ -428,6 +473,32 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
                 Failed = true;
                 await using var cmd = new NpgsqlCommand("do $$ begin raise exception 'could not serialize access' using errcode = '40001'; end $$", connection, transaction);
                 await cmd.ExecuteNonQueryAsync(ct);
+            }
+            await inner.ApplyAsync(connection, transaction, events, ct);
+        }
+
+        public Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) => inner.ResetAsync(connection, transaction, ct);
+    }
+
+    /// <summary>Once armed, holds the next apply until opened (or until its caller gives up).</summary>
+    private sealed class GatedProjection(IProjection inner) : IProjection
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Name => inner.Name;
+        public bool Armed { get; set; }
+        public Task Entered => _entered.Task;
+
+        public void Open() => _gate.TrySetResult();
+
+        public async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EventEnvelope> events, CancellationToken ct)
+        {
+            if (Armed)
+            {
+                Armed = false;
+                _entered.TrySetResult();
+                await _gate.Task.WaitAsync(ct);
             }
             await inner.ApplyAsync(connection, transaction, events, ct);
         }
