@@ -62,8 +62,23 @@ public sealed class EventForwarder(IBus bus, IIntegrationEventMapper mapper, str
             && ActivityContext.TryParse(traceParent, null, out var context) ? context : default;
         using var activity = Telemetry.Source.StartActivity($"forward {envelope.Alias}", ActivityKind.Producer, parent);
         activity?.SetTag("workcentre.event.sequence", envelope.Sequence);
-        await BrokerHiccups.ExecuteAsync(async token => await bus.Publish(message, message.GetType(), publish =>
+        try
         {
+            await PublishMandatoryAsync(envelope, message, ct);
+        }
+        catch (MessageReturnedException)
+        {
+            logger.LogWarning("No queue is bound for {MessageType} yet; the forwarder holds its progress until a consumer binds one", message.GetType().Name);
+            throw;
+        }
+    }
+
+    private Task PublishMandatoryAsync(EventEnvelope envelope, object message, CancellationToken ct) =>
+        BrokerHiccups.ExecuteAsync(async token => await bus.Publish(message, message.GetType(), publish =>
+        {
+            // Without it an event published before any consumer bound its queue (a first deployment, intake up before
+            // insights) was dropped by the broker, confirmed, and the forwarder moved on: lost for good.
+            publish.Mandatory = true;
             publish.MessageId = envelope.Id;
             if (Guid.TryParse(envelope.CorrelationId, out var correlation))
             {
@@ -72,8 +87,7 @@ public sealed class EventForwarder(IBus bus, IIntegrationEventMapper mapper, str
             publish.Headers.Set(Headers.Source, serviceName);
             publish.Headers.Set(Headers.Sequence, envelope.Sequence);
             publish.Headers.Set(Headers.OccurredAt, envelope.OccurredAt.ToString("O"));
-        }, token), ct);
-    }
+        }, token), ct).AsTask();
 
     public static class Headers
     {

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -77,15 +79,25 @@ public static class EventSourcingHost
                 health.Name = "broker";
                 health.Tags.Add(ReadyTag);
             });
+            // MassTransit posts usage telemetry to its vendor after start-up unless told not to; we send nothing unasked.
+            bus.DisableUsageTelemetry();
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                var uri = BrokerAddress(configuration);
-                var credentials = Uri.UnescapeDataString(uri.UserInfo).Split(':', 2);
-                var virtualHost = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-                rabbit.Host(uri.Host, (ushort)BrokerPort(uri), string.IsNullOrEmpty(virtualHost) ? "/" : virtualHost, host =>
+                var broker = Broker(configuration);
+                rabbit.Host(broker.Host, (ushort)broker.Port, broker.VirtualHost, host =>
                 {
-                    host.Username(credentials.ElementAtOrDefault(0) is { Length: > 0 } user ? user : "guest");
-                    host.Password(credentials.ElementAtOrDefault(1) ?? "guest");
+                    host.Username(broker.UserName);
+                    host.Password(broker.Password);
+                    if (broker.UseTls)
+                    {
+                        host.UseSsl(tls =>
+                        {
+                            tls.ServerName = broker.Host;
+                            tls.Protocol = SslProtocols.Tls12 | SslProtocols.Tls13;
+                            // MassTransit accepts an untrusted certificate chain by default; the broker must prove who it is.
+                            tls.EnforcePolicyErrors(SslPolicyErrors.RemoteCertificateChainErrors | SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable);
+                        });
+                    }
                 });
                 rabbit.ConfigureJsonSerializerOptions(MessagingJson.Configure);
                 rabbit.ConfigureEndpoints(context);
@@ -126,11 +138,7 @@ public static class EventSourcingHost
         return builder;
     }
 
-    // amqp:// has no port .NET knows by default.
-    private static int BrokerPort(Uri broker) => broker.IsDefaultPort ? 5672 : broker.Port;
-
-    private static Uri BrokerAddress(IConfiguration configuration) =>
-        new(configuration.GetConnectionString("RabbitMq") ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not set."));
+    private static BrokerAddress Broker(IConfiguration configuration) => BrokerAddress.Parse(configuration.GetConnectionString("RabbitMq"));
 
     /// <summary>Waits for the database and broker (they may still be starting) and creates every schema the service uses.</summary>
     private sealed class PlatformSchema(IServiceProvider services, EventSourcingSetup setup) : IHostedService
@@ -146,6 +154,8 @@ public static class EventSourcingHost
 
         public async Task StartAsync(CancellationToken cancellationToken)
         {
+            // A broker address we cannot honour stops the service before it touches anything.
+            var broker = Broker(services.GetRequiredService<IConfiguration>());
             var dataSource = services.GetRequiredService<NpgsqlDataSource>();
             var logger = services.GetRequiredService<ILogger<EventSourcingSetup>>();
             await WaitForInfrastructure.ExecuteAsync(async ct =>
@@ -161,11 +171,10 @@ public static class EventSourcingHost
             }, cancellationToken);
             logger.LogInformation("{Service} schema is in place", setup.ServiceName);
             // MassTransit reconnects by itself later on; at start-up we rather wait than log a storm of failures.
-            var broker = BrokerAddress(services.GetRequiredService<IConfiguration>());
             await WaitForInfrastructure.ExecuteAsync(async ct =>
             {
                 using var tcp = new TcpClient();
-                await tcp.ConnectAsync(broker.Host, BrokerPort(broker), ct);
+                await tcp.ConnectAsync(broker.Host, broker.Port, ct);
             }, cancellationToken);
         }
 

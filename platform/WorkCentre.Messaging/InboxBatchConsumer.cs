@@ -13,8 +13,11 @@ namespace WorkCentre.Messaging;
 public abstract class InboxBatchConsumer<TMessage>(NpgsqlDataSource dataSource, ILogger logger) : IConsumer<Batch<TMessage>>
     where TMessage : class
 {
-    /// <summary>The name the inbox keys on; two consumers of one message each get it once.</summary>
-    protected virtual string InboxName => GetType().Name;
+    /// <summary>
+    /// The name the inbox keys on; two consumers of one message each get it once. The full name, because two
+    /// consumers with one class name in different namespaces once shared a key and only one of them saw each message.
+    /// </summary>
+    protected virtual string InboxName => GetType().FullName ?? GetType().Name;
 
     public async Task Consume(ConsumeContext<Batch<TMessage>> context)
     {

@@ -23,7 +23,11 @@ public static class MessagingSchema
             created_at timestamptz not null default now(),
             sent_at timestamptz
         );
-        create index if not exists outbox_unsent on messaging.outbox (created_at) where sent_at is null;
+        -- A row the relay cannot read (its type gone, its body unreadable) is parked with the reason instead of
+        -- stalling every row behind it; it stays for someone to look at.
+        alter table messaging.outbox add column if not exists parked_at timestamptz, add column if not exists park_reason text;
+        drop index if exists messaging.outbox_unsent;
+        create index if not exists outbox_pending on messaging.outbox (created_at) where sent_at is null and parked_at is null;
 
         create table if not exists messaging.timers (
             id uuid primary key,

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
@@ -81,7 +82,7 @@ public sealed class OutboxRelay : BackgroundService
         await using var tx = await connection.BeginTransactionAsync(ct);
         var rows = new List<(Guid Id, string Type, string Body, string? Correlation)>();
         await using (var select = new NpgsqlCommand(
-            "select id, message_type, body::text, correlation_id from messaging.outbox where sent_at is null order by created_at limit 100 for update skip locked",
+            "select id, message_type, body::text, correlation_id from messaging.outbox where sent_at is null and parked_at is null order by created_at limit 100 for update skip locked",
             connection, tx))
         await using (var reader = await select.ExecuteReaderAsync(ct))
         {
@@ -96,8 +97,16 @@ public sealed class OutboxRelay : BackgroundService
         }
         foreach (var row in rows)
         {
-            var type = Type.GetType(row.Type, throwOnError: true)!;
-            var message = JsonSerializer.Deserialize(row.Body, type, MessagingJson.Options)!;
+            // One row whose type no longer loads once rolled the batch back every second, forever.
+            if (!TryRead(row.Type, row.Body, out var type, out var message, out var reason))
+            {
+                await using var park = new NpgsqlCommand("update messaging.outbox set parked_at = now(), park_reason = $2 where id = $1", connection, tx);
+                park.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = row.Id });
+                park.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reason });
+                await park.ExecuteNonQueryAsync(ct);
+                _logger.LogError("Outbox message {MessageId} parked: {Reason}", row.Id, reason);
+                continue;
+            }
             await _bus.Publish(message, type, ctx =>
             {
                 ctx.MessageId = row.Id;
@@ -112,5 +121,36 @@ public sealed class OutboxRelay : BackgroundService
         }
         await tx.CommitAsync(ct);
         return rows.Count;
+    }
+
+    /// <summary>The reason names the type and what failed, never the body: it may hold what it should not.</summary>
+    private static bool TryRead(string typeName, string body, [NotNullWhen(true)] out Type? type, [NotNullWhen(true)] out object? message,
+        [NotNullWhen(false)] out string? reason)
+    {
+        (message, reason) = (null, null);
+        try
+        {
+            type = Type.GetType(typeName, throwOnError: false);
+        }
+        catch (Exception ex) when (ex is IOException or BadImageFormatException or ArgumentException or TypeLoadException)
+        {
+            type = null;
+        }
+        if (type is null)
+        {
+            reason = $"message type '{typeName}' does not load";
+            return false;
+        }
+        try
+        {
+            message = JsonSerializer.Deserialize(body, type, MessagingJson.Options);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            reason = $"body does not read as {type.FullName} ({ex.GetType().Name}{(ex is JsonException { Path: { } path } ? $" at {path}" : "")})";
+            return false;
+        }
+        reason = message is null ? $"body is null, not a {type.FullName}" : null;
+        return message is not null;
     }
 }

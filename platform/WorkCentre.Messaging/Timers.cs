@@ -51,6 +51,9 @@ public sealed class TimerPoller(NpgsqlDataSource dataSource, IEnumerable<ITimerH
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>A minute after the first failure, doubling up to an hour, so a timer that keeps failing costs little.</summary>
+    public static TimeSpan BackOff(int failures) => TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, Math.Max(0, failures - 1))));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_handlers.Count == 0)
@@ -95,9 +98,10 @@ public sealed class TimerPoller(NpgsqlDataSource dataSource, IEnumerable<ITimerH
         await using var tx = await connection.BeginTransactionAsync(ct);
         Guid id;
         string kind;
+        int attempts;
         JsonElement payload;
         await using (var claim = new NpgsqlCommand(
-            "select id, kind, payload::text from messaging.timers where fired_at is null and due_at <= $1 order by due_at limit 1 for update skip locked",
+            "select id, kind, payload::text, attempts from messaging.timers where fired_at is null and due_at <= $1 order by due_at limit 1 for update skip locked",
             connection, tx))
         {
             claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.GetUtcNow() });
@@ -106,22 +110,21 @@ public sealed class TimerPoller(NpgsqlDataSource dataSource, IEnumerable<ITimerH
             {
                 return false;
             }
-            (id, kind) = (reader.GetGuid(0), reader.GetString(1));
+            (id, kind, attempts) = (reader.GetGuid(0), reader.GetString(1), reader.GetInt32(3));
             payload = JsonDocument.Parse(reader.GetString(2)).RootElement.Clone();
-        }
-        if (!_handlers.TryGetValue(kind, out var handler))
-        {
-            throw new InvalidOperationException($"No handler for timers of kind '{kind}'.");
         }
         try
         {
             await using var savepoint = new NpgsqlCommand("savepoint fire", connection, tx);
             await savepoint.ExecuteNonQueryAsync(ct);
+            // A kind with no handler (retired in a later release) once stopped every timer due after it.
+            var handler = _handlers.GetValueOrDefault(kind) ?? throw new NoTimerHandlerException(kind);
             await handler.FireAsync(payload, connection, tx, ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && !(ex is NpgsqlException { IsTransient: true }))
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            // A failing timer must not block the ones behind it: back it off and record why.
+            // Whatever a timer throws, even its own timeout or a transient error, is its own problem: the poller
+            // takes the earliest due row next, so a timer that is not moved aside would be taken again forever.
             await using (var rollback = new NpgsqlCommand("rollback to savepoint fire", connection, tx))
             {
                 await rollback.ExecuteNonQueryAsync(ct);
@@ -130,10 +133,10 @@ public sealed class TimerPoller(NpgsqlDataSource dataSource, IEnumerable<ITimerH
                 "update messaging.timers set attempts = attempts + 1, last_error = $2, due_at = $3 where id = $1", connection, tx);
             retry.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
             retry.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ex.GetType().Name });
-            retry.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.GetUtcNow().AddMinutes(1) });
+            retry.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.GetUtcNow() + BackOff(attempts + 1) });
             await retry.ExecuteNonQueryAsync(ct);
             await tx.CommitAsync(ct);
-            logger.LogWarning("Timer {TimerId} of kind {Kind} failed ({Error}); retrying in a minute", id, kind, ex.GetType().Name);
+            logger.LogWarning("Timer {TimerId} of kind {Kind} failed ({Error}); retrying in {BackOff}", id, kind, ex.GetType().Name, BackOff(attempts + 1));
             return true;
         }
         await using (var done = new NpgsqlCommand("update messaging.timers set fired_at = now(), attempts = attempts + 1 where id = $1", connection, tx))
@@ -145,3 +148,6 @@ public sealed class TimerPoller(NpgsqlDataSource dataSource, IEnumerable<ITimerH
         return true;
     }
 }
+
+/// <summary>A due timer whose kind no handler of this service knows.</summary>
+public sealed class NoTimerHandlerException(string kind) : Exception($"No handler for timers of kind '{kind}'.");

@@ -48,6 +48,59 @@ public sealed class TimerTests(TestDatabase db) : IClassFixture<TestDatabase>
         Assert.Equal(0, await db.ScalarAsync("select count(*) from timer_effects where subject is null"));
     }
 
+    [Theory]
+    [InlineData("retired-kind")]
+    [InlineData("own-timeout")]
+    [InlineData("transient-database-error")]
+    public async Task Given_a_timer_that_cannot_fire_before_a_good_one_When_both_are_due_Then_the_good_one_fires_on_time_and_only_the_bad_one_backs_off(string failure)
+    {
+        await SchemaAsync();
+        var time = new ManualTime(HandoverRequested.AddDays(30));
+        // "retired-kind" has no handler at all: a kind whose handler was removed in a later release.
+        var poller = new TimerPoller(db.DataSource, [new RecordingHandler("follow-up"), new CancellingHandler("own-timeout"), new TransientFailureHandler("transient-database-error")],
+            time, NullLogger<TimerPoller>.Instance);
+        var placement = Guid.CreateVersion7();
+        await ScheduleAsync(failure, new { placementId = Guid.CreateVersion7() }, HandoverRequested.AddDays(1));
+        await ScheduleAsync("follow-up", new { placementId = placement }, HandoverRequested.AddDays(2));
+
+        Assert.Equal(2, await poller.FireDueAsync(default));
+
+        Assert.Equal(1, await db.ScalarAsync($"select count(*) from timer_effects where subject = '{placement}'"));
+        Assert.Equal(1, await db.ScalarAsync(
+            $"select count(*) from messaging.timers where kind = '{failure}' and fired_at is null and attempts = 1 and last_error is not null and due_at > '{time.Now:O}'"));
+        Assert.Equal(0, await poller.FireDueAsync(default));
+    }
+
+    [Fact]
+    public async Task Given_a_timer_that_keeps_failing_When_it_is_retried_Then_each_retry_waits_longer()
+    {
+        await SchemaAsync();
+        var time = new ManualTime(HandoverRequested);
+        var poller = new TimerPoller(db.DataSource, [new FailingHandler("broken")], time, NullLogger<TimerPoller>.Instance);
+        await ScheduleAsync("broken", new { placementId = Guid.CreateVersion7() }, HandoverRequested);
+
+        var waits = new List<TimeSpan>();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            Assert.Equal(1, await poller.FireDueAsync(default));
+            var due = await DueAtAsync("broken");
+            waits.Add(due - time.Now);
+            time.Now = due;
+        }
+
+        Assert.True(waits[0] < waits[1] && waits[1] < waits[2], $"back-off should grow: {string.Join(", ", waits)}");
+    }
+
+    private async Task<DateTimeOffset> DueAtAsync(string kind)
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var cmd = new NpgsqlCommand("select due_at from messaging.timers where kind = $1", connection);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        await using var reader = await cmd.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return reader.GetFieldValue<DateTimeOffset>(0);
+    }
+
     private async Task SchemaAsync()
     {
         await MessagingSchema.ApplyAsync(db.DataSource, default);
@@ -82,6 +135,27 @@ public sealed class TimerTests(TestDatabase db) : IClassFixture<TestDatabase>
         }
     }
 
+    /// <summary>Gives up on a call of its own that took too long: a cancellation that is not the host shutting down.</summary>
+    private sealed class CancellingHandler(string kind) : ITimerHandler
+    {
+        public string Kind => kind;
+
+        public Task FireAsync(JsonElement payload, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) =>
+            throw new TaskCanceledException("the employer register did not answer in time");
+    }
+
+    /// <summary>Hits a real transient database error (serialization failure) every time.</summary>
+    private sealed class TransientFailureHandler(string kind) : ITimerHandler
+    {
+        public string Kind => kind;
+
+        public async Task FireAsync(JsonElement payload, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+        {
+            await using var cmd = new NpgsqlCommand("do $$ begin raise exception 'conflict' using errcode = '40001'; end $$", connection, transaction);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
     private sealed class FailingHandler(string kind) : ITimerHandler
     {
         public string Kind => kind;
@@ -111,6 +185,58 @@ public sealed class OutboxTests(IntakeAndInsights services) : IClassFixture<Inta
         await using var unsent = new NpgsqlCommand("select count(*) from messaging.outbox where sent_at is null", connection);
         Assert.Equal(0L, await unsent.ExecuteScalarAsync());
         Assert.DoesNotContain((await services.SummaryAsync()).Cells, c => c.Channel == InquiryChannel.Online);
+    }
+
+    [Fact]
+    public async Task Given_outbox_rows_that_cannot_be_read_When_the_relay_runs_Then_they_are_parked_with_a_reason_and_the_rows_after_them_flow()
+    {
+        var before = await InsightsInquiriesAsync();
+        // A type removed in a later release, and a body its type no longer reads; both hold a name that must not leak.
+        var retiredType = await InsertRawAsync("WorkCentre.Contracts.Intake.InquiryWithdrawn, WorkCentre.Contracts", """{"inquiryId":"x","note":"Jan Jansen"}""");
+        var unreadableBody = await InsertRawAsync(typeof(InquiryRegistered).AssemblyQualifiedName!, """{"inquiryId":"Jan Jansen","channel":"Phone"}""");
+        await EnqueueAsync(commit: true, InquiryChannel.Outreach);
+
+        // Polls the read model's table: the summary endpoint is rate-limited.
+        await Eventually.TrueAsync(async () => await InsightsInquiriesAsync() == before + 1, TimeSpan.FromSeconds(60),
+            "the readable row behind the unreadable ones should reach insights");
+        await using var connection = await services.Intake.DataSource.OpenConnectionAsync();
+        await using (var parked = new NpgsqlCommand(
+            "select park_reason from messaging.outbox where id = any($1) and sent_at is null and parked_at is not null", connection))
+        {
+            parked.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [retiredType, unreadableBody] });
+            var reasons = new List<string>();
+            await using (var reader = await parked.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    reasons.Add(reader.GetString(0));
+                }
+            }
+            Assert.Equal(2, reasons.Count);
+            Assert.All(reasons, reason => Assert.DoesNotContain("Jan", reason));
+        }
+        await using var cleanUp = new NpgsqlCommand("delete from messaging.outbox where id = any($1)", connection);
+        cleanUp.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [retiredType, unreadableBody] });
+        await cleanUp.ExecuteNonQueryAsync();
+    }
+
+    private async Task<long> InsightsInquiriesAsync()
+    {
+        await using var connection = await services.Insights.DataSource.OpenConnectionAsync();
+        await using var cmd = new NpgsqlCommand("select coalesce(sum(inquiries), 0) from insights.inquiry_summary", connection);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task<Guid> InsertRawAsync(string messageType, string body)
+    {
+        var id = Guid.CreateVersion7();
+        await using var connection = await services.Intake.DataSource.OpenConnectionAsync();
+        await using var cmd = new NpgsqlCommand("insert into messaging.outbox (id, message_type, body) values ($1, $2, $3::jsonb)", connection);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = messageType });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = body });
+        await cmd.ExecuteNonQueryAsync();
+        return id;
     }
 
     private async Task EnqueueAsync(bool commit, InquiryChannel channel)

@@ -49,7 +49,7 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
             unit: "{event}", description: "Highest sequence below which no event can still appear.");
         _meter.CreateObservableGauge("workcentre.daemon.lag", () => ShardMeasurements(s => Math.Max(0, HighWaterMark - s.Position)),
             unit: "{event}", description: "Events between the high-water mark and the shard's position.");
-        _meter.CreateObservableGauge("workcentre.daemon.lag_time", () => ShardMeasurements(s => _highWater?.SecondsBehind(s.Position) ?? 0),
+        _meter.CreateObservableGauge("workcentre.daemon.lag_time", () => ShardMeasurements(s => _term?.HighWater.SecondsBehind(s.Position) ?? 0),
             unit: "s", description: "How long ago the high-water mark passed the shard's position: 0 when caught up.");
         _meter.CreateObservableGauge("workcentre.daemon.shard.state", () => _shards.Values.SelectMany(s =>
         {
@@ -60,7 +60,7 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
     }
 
     private IEnumerable<Measurement<T>> ShardMeasurements<T>(Func<ShardAgent, T> value) where T : struct =>
-        _highWater is null
+        _term is null
             ? []
             : _shards.Values.Select(s => new Measurement<T>(value(s), DaemonMetrics.StoreTags(_store, s.Name)));
 
