@@ -5,9 +5,9 @@ namespace WorkCentre.ServiceDefaults.Tests;
 
 public sealed class IdempotencyTests(TestApi api) : IClassFixture<TestApi>
 {
-    private static HttpRequestMessage Plan(string json, string? key)
+    private static HttpRequestMessage Plan(string json, string? key, string path = "/things")
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/things") { Content = Http.Json(json) };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Http.Json(json) };
         if (key is not null)
         {
             request.Headers.Add(IdempotencyKeys.Header, key);
@@ -62,15 +62,90 @@ public sealed class IdempotencyTests(TestApi api) : IClassFixture<TestApi>
     }
 
     [Fact]
-    public async Task Given_another_staff_members_key_When_posting_the_same_body_Then_422_and_nothing_of_theirs_is_replayed()
+    public async Task Given_another_staff_members_key_When_posting_the_same_body_Then_it_runs_as_their_own_request()
     {
         var (key, name) = (NewKey(), "Shared key " + Guid.NewGuid());
-        Assert.Equal(HttpStatusCode.Created, (await Advisor("staff-a").SendAsync(Plan(Http.Activity(name), key))).StatusCode);
+        var first = await Advisor("staff-a").SendAsync(Plan(Http.Activity(name), key));
 
-        var response = await Advisor("staff-b").SendAsync(Plan(Http.Activity(name), key));
+        var other = await Advisor("staff-b").SendAsync(Plan(Http.Activity(name), key));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+        Assert.False(other.Headers.Contains(IdempotencyKeys.ReplayHeader));
+        Assert.NotEqual(first.Headers.Location, other.Headers.Location);
+        Assert.Equal(2, api.Host.Ledger.CountNamed(name));
+    }
+
+    [Fact]
+    public async Task Given_a_slow_request_of_one_staff_member_When_another_uses_the_same_key_Then_neither_gets_the_others_response()
+    {
+        var (key, name) = (NewKey(), "Slow " + Guid.NewGuid());
+        var hold = api.Host.Ledger.HoldNext(name);
+        var slow = Advisor("staff-a").SendAsync(Plan(Http.Activity(name), key));
+        await hold.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await AgeKeysAsync(key);
+
+        var other = await Advisor("staff-b").SendAsync(Plan(Http.Activity(name), key));
+        hold.Released.SetResult();
+        var slowDone = await slow;
+        var otherRetry = await Advisor("staff-b").SendAsync(Plan(Http.Activity(name), key));
+
+        Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, slowDone.StatusCode);
+        Assert.Equal(["true"], otherRetry.Headers.GetValues(IdempotencyKeys.ReplayHeader));
+        Assert.Equal(other.Headers.Location, otherRetry.Headers.Location);
+        Assert.NotEqual(slowDone.Headers.Location, otherRetry.Headers.Location);
+    }
+
+    [Fact]
+    public async Task Given_a_request_running_longer_than_any_timeout_When_its_repeat_arrives_Then_409_and_the_handler_runs_once()
+    {
+        var (client, key, name) = (Advisor(), NewKey(), "Very slow " + Guid.NewGuid());
+        var hold = api.Host.Ledger.HoldNext(name);
+        var first = client.SendAsync(Plan(Http.Activity(name), key));
+        await hold.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await AgeKeysAsync(key);
+
+        var repeat = await client.SendAsync(Plan(Http.Activity(name), key));
+        hold.Released.SetResult();
+
+        await repeat.ProblemAsync(HttpStatusCode.Conflict, ProblemTypes.Conflict);
+        Assert.Equal(HttpStatusCode.Created, (await first).StatusCode);
+        Assert.Equal(1, api.Host.Ledger.CountNamed(name));
+    }
+
+    [Fact]
+    public async Task Given_a_used_key_When_posting_the_same_body_with_another_query_string_Then_422_and_the_handler_did_not_run()
+    {
+        var (client, key, name) = (Advisor(), NewKey(), "Query " + Guid.NewGuid());
+        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(Plan(Http.Activity(name), key, "/things?draft=false"))).StatusCode);
+
+        var response = await client.SendAsync(Plan(Http.Activity(name), key, "/things?draft=true"));
 
         await response.ProblemAsync(HttpStatusCode.UnprocessableEntity, ProblemTypes.IdempotencyKeyReused);
+        Assert.Equal(1, api.Host.Ledger.CountNamed(name));
     }
+
+    [Fact]
+    public async Task Given_an_endpoint_whose_response_may_hold_personal_data_When_repeated_Then_status_and_location_are_replayed_and_no_body_is_stored()
+    {
+        var (client, key, name) = (Advisor(), NewKey(), "Sealed " + Guid.NewGuid());
+
+        var first = await client.SendAsync(Plan(Http.Activity(name), key, "/things/sealed"));
+        var repeat = await client.SendAsync(Plan(Http.Activity(name), key, "/things/sealed"));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Contains(name, await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, repeat.StatusCode);
+        Assert.Equal(first.Headers.Location, repeat.Headers.Location);
+        Assert.Equal("", await repeat.Content.ReadAsStringAsync());
+        Assert.Equal(0, await api.Database.ScalarAsync($"select length(response_body) from http.idempotent_requests where key = '{key}'"));
+        Assert.Equal(1, api.Host.Ledger.CountNamed(name));
+    }
+
+    /// <summary>Makes the keys look as old as a request that died long ago would leave them.</summary>
+    private Task<long> AgeKeysAsync(string key) =>
+        api.Database.ScalarAsync($"update http.idempotent_requests set created_at = now() - interval '10 minutes' where key = '{key}' returning 1");
 
     [Theory]
     [InlineData("has space")]
@@ -121,11 +196,11 @@ public sealed class IdempotencyTests(TestApi api) : IClassFixture<TestApi>
     }
 
     [Fact]
-    public async Task Given_keys_are_used_When_looking_in_the_services_database_Then_they_are_stored_in_http_idempotency_keys()
+    public async Task Given_keys_are_used_When_looking_in_the_services_database_Then_they_are_stored_per_caller_in_http_idempotent_requests()
     {
         var key = NewKey();
         await Advisor().SendAsync(Plan(Http.Activity("Stored " + Guid.NewGuid()), key));
 
-        Assert.Equal(201, await api.Database.ScalarAsync($"select status_code from http.idempotency_keys where key = '{key}'"));
+        Assert.Equal(201, await api.Database.ScalarAsync($"select status_code from http.idempotent_requests where key = '{key}' and caller = 'staff-advisor'"));
     }
 }

@@ -5,6 +5,16 @@ using WorkCentre.ServiceDefaults.Idempotency;
 
 namespace WorkCentre.ServiceDefaults;
 
+/// <summary>What a repeated keyed request gets back.</summary>
+public enum IdempotentReplay
+{
+    /// <summary>The first response: status, body and Location. For bodies without personal data.</summary>
+    StoredResponse,
+
+    /// <summary>The first response's status and Location without its body, which is never stored.</summary>
+    StatusAndLocation,
+}
+
 public static class IdempotencyKeys
 {
     public const string Header = "Idempotency-Key";
@@ -14,11 +24,12 @@ public static class IdempotencyKeys
 
     /// <summary>
     /// Lets clients retry a creating request safely: a request with an <c>Idempotency-Key</c> header runs once
-    /// and its successful response (status, body, Location) is replayed to repeats for 24 hours. Requires an
-    /// <c>NpgsqlDataSource</c> in DI (the service's own database).
+    /// per caller and key, and its successful response is replayed to that caller's repeats for 24 hours.
+    /// Requires an <c>NpgsqlDataSource</c> in DI (the service's own database).
     /// </summary>
-    public static RouteHandlerBuilder WithIdempotency(this RouteHandlerBuilder builder) =>
-        builder.WithMetadata(IdempotentEndpoint.Instance).AddOpenApiOperationTransformer((operation, _, _) =>
+    /// <param name="replay">What a repeat gets back; a response that may hold personal data is not stored.</param>
+    public static RouteHandlerBuilder WithIdempotency(this RouteHandlerBuilder builder, IdempotentReplay replay = IdempotentReplay.StoredResponse) =>
+        builder.WithMetadata(new IdempotentEndpoint(replay)).AddOpenApiOperationTransformer((operation, _, _) =>
         {
             operation.Parameters ??= [];
             operation.Parameters.Add(new OpenApiParameter

@@ -9,10 +9,7 @@ using Npgsql;
 namespace WorkCentre.ServiceDefaults.Idempotency;
 
 /// <summary>Marks an endpoint whose creating requests honour an <c>Idempotency-Key</c>.</summary>
-internal sealed class IdempotentEndpoint
-{
-    public static readonly IdempotentEndpoint Instance = new();
-}
+internal sealed record IdempotentEndpoint(IdempotentReplay Replay);
 
 /// <summary>
 /// Runs a keyed request once and replays its stored response to repeats. Done as middleware rather than
@@ -23,7 +20,7 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, Idempo
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<IdempotentEndpoint>() is null
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IdempotentEndpoint>() is not { } idempotent
             || !context.Request.Headers.TryGetValue(IdempotencyKeys.Header, out var values))
         {
             await next(context);
@@ -37,10 +34,9 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, Idempo
             return;
         }
 
-        var key = values[0]!;
         // The concrete path, not the route pattern: one key must not replay a creation under another parent.
-        var endpoint = $"{context.Request.Method} {context.Request.Path}";
-        var claim = await store.ClaimAsync(key, endpoint, await FingerprintAsync(context), context.RequestAborted);
+        var scope = new IdempotencyScope(context.User.FindFirst(StaffClaims.Subject)?.Value ?? "", values[0]!, $"{context.Request.Method} {context.Request.Path}");
+        await using var claim = await store.ClaimAsync(scope, await FingerprintAsync(context), context.RequestAborted);
         switch (claim.Outcome)
         {
             case ClaimOutcome.Completed:
@@ -57,12 +53,12 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, Idempo
                 await Problems.Conflict("A request with this Idempotency-Key is still being processed; retry later.").ExecuteAsync(context);
                 return;
             default:
-                await RunOnceAsync(context, key, endpoint);
+                await RunOnceAsync(context, claim, idempotent.Replay);
                 return;
         }
     }
 
-    private async Task RunOnceAsync(HttpContext context, string key, string endpoint)
+    private async Task RunOnceAsync(HttpContext context, IdempotencyStore.IdempotencyClaim claim, IdempotentReplay replay)
     {
         var response = context.Response;
         var real = context.Features.Get<IHttpResponseBodyFeature>()!;
@@ -82,18 +78,21 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, Idempo
             // Only a success is remembered: a failed request created nothing, so a retry may run again.
             if (!succeeded)
             {
-                await Quietly(store.ReleaseAsync(key, endpoint), "release");
+                await Quietly(claim.ReleaseAsync(), "release");
             }
         }
         if (succeeded)
         {
+            // A body that may hold personal data is not kept: the repeat gets the status and Location only.
+            var body = replay == IdempotentReplay.StoredResponse ? buffer.ToArray() : [];
+            var contentType = replay == IdempotentReplay.StoredResponse ? response.ContentType : null;
             // The creation happened: the client gets its response even if it cannot be remembered.
-            await Quietly(store.CompleteAsync(key, endpoint, new StoredResponse(response.StatusCode, buffer.ToArray(), response.ContentType, response.Headers.Location)), "store");
+            await Quietly(StoreAsync(claim, new StoredResponse(response.StatusCode, body, contentType, response.Headers.Location)), "store");
         }
         await response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
     }
 
-    /// <summary>A key left pending by a database failure expires on its own (see IdempotencyStore); the request's outcome stands.</summary>
+    /// <summary>A key left pending by a database failure may be taken over by a retry (see IdempotencyStore); the request's outcome stands.</summary>
     private async Task Quietly(Task work, string what)
     {
         try
@@ -106,11 +105,22 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, Idempo
         }
     }
 
+    private async Task StoreAsync(IdempotencyStore.IdempotencyClaim claim, StoredResponse response)
+    {
+        if (!await claim.CompleteAsync(response))
+        {
+            logger.LogWarning("An idempotency key was taken over while its request ran; its response is not stored");
+        }
+    }
+
     private static async Task ReplayAsync(HttpContext context, StoredResponse stored)
     {
         var response = context.Response;
         response.StatusCode = stored.StatusCode;
-        response.ContentType = stored.ContentType;
+        if (stored.ContentType is not null)
+        {
+            response.ContentType = stored.ContentType;
+        }
         if (stored.Location is not null)
         {
             response.Headers.Location = stored.Location;
@@ -119,14 +129,14 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next, Idempo
         await response.Body.WriteAsync(stored.Body, context.RequestAborted);
     }
 
-    /// <summary>Hash of who sent the request and its body: another staff member's request with the same key is a different request.</summary>
+    /// <summary>Hash of the request's query string and body: a repeat with either changed is a different request.</summary>
     private static async Task<byte[]> FingerprintAsync(HttpContext context)
     {
         var request = context.Request;
         // Bodies are capped (RequestSizeLimit), so they can stay in memory.
         request.EnableBuffering(bufferThreshold: 1024 * 1024);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes((context.User.FindFirst(StaffClaims.Subject)?.Value ?? "") + "\n"));
+        hash.AppendData(Encoding.UTF8.GetBytes(request.QueryString.Value + "\n"));
         var chunk = new byte[8192];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)

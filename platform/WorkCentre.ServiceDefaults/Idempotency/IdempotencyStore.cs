@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -7,33 +10,49 @@ internal enum ClaimOutcome { Claimed, InFlight, Mismatch, Completed }
 
 internal sealed record StoredResponse(int StatusCode, byte[] Body, string? ContentType, string? Location);
 
-internal sealed record Claim(ClaimOutcome Outcome, StoredResponse? Response = null);
+/// <summary>Whose key: the caller (pseudonymous staff id), the key they chose and the concrete endpoint.</summary>
+internal sealed record IdempotencyScope(string Caller, string Key, string Endpoint)
+{
+    /// <summary>The advisory lock held while the scope's request runs; a hash collision only makes an unrelated request wait (409).</summary>
+    public int LockId
+    {
+        get
+        {
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{Caller}\n{Key}\n{Endpoint}"));
+            return BinaryPrimitives.ReadInt32LittleEndian(hash);
+        }
+    }
+}
 
 /// <summary>
-/// <c>http.idempotency_keys</c> in the service's own database. A key is claimed by inserting a pending row
-/// (no status yet); the primary key makes a concurrent duplicate see that row instead. Rows live 24 hours.
+/// <c>http.idempotent_requests</c> in the service's own database. Keys belong to the caller who sent them:
+/// another staff member's request with the same key is a request of its own. Rows live 24 hours.
 /// </summary>
 internal sealed class IdempotencyStore(IServiceProvider services)
 {
-    /// <summary>A pending row older than this belongs to a request that died; a retry may take it over.</summary>
-    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
+    internal static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
-    private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+    /// <summary>First int of the two-int advisory lock key: keeps these locks apart from every other advisory lock.</summary>
+    private const int LockNamespace = 0x1D3E_4C01;
 
     private const string Schema = """
         select pg_advisory_xact_lock(7340118255);
         create schema if not exists http;
-        create table if not exists http.idempotency_keys (
+        -- Replaced by http.idempotent_requests: its keys were shared by every caller of an endpoint.
+        drop table if exists http.idempotency_keys;
+        create table if not exists http.idempotent_requests (
+            caller text not null,
             key text not null,
             endpoint text not null,
+            owner uuid not null,
             request_hash bytea not null,
             status_code int,
             response_body bytea,
             content_type text,
             location text,
             created_at timestamptz not null default now(),
-            primary key (key, endpoint));
-        create index if not exists idempotency_keys_created_at on http.idempotency_keys (created_at);
+            primary key (caller, key, endpoint));
+        create index if not exists idempotent_requests_created_at on http.idempotent_requests (created_at);
         """;
 
     private volatile Task? schema;
@@ -41,88 +60,81 @@ internal sealed class IdempotencyStore(IServiceProvider services)
     private NpgsqlDataSource DataSource => services.GetService<NpgsqlDataSource>()
         ?? throw new InvalidOperationException("WithIdempotency() stores keys in the service's database: register an NpgsqlDataSource.");
 
-    public async Task<Claim> ClaimAsync(string key, string endpoint, byte[] requestHash, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims the scope for one request, or says why not. A claim holds a session advisory lock until it is
+    /// completed or released: while the first request runs, however long it takes, no repeat can take the key
+    /// over; when its process dies, the lock goes with its connection and a retry may run.
+    /// </summary>
+    public async Task<IdempotencyClaim> ClaimAsync(IdempotencyScope scope, byte[] requestHash, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync().WaitAsync(cancellationToken);
-        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using (var tryLock = new NpgsqlCommand("select pg_try_advisory_lock($1, $2)", connection))
+            {
+                tryLock.Parameters.Add(new() { Value = LockNamespace });
+                tryLock.Parameters.Add(new() { Value = scope.LockId });
+                if (await tryLock.ExecuteScalarAsync(cancellationToken) is not true)
+                {
+                    await connection.DisposeAsync();
+                    return IdempotencyClaim.Refused(ClaimOutcome.InFlight);
+                }
+            }
+            return await ClaimLockedAsync(connection, scope, requestHash, cancellationToken);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<IdempotencyClaim> ClaimLockedAsync(NpgsqlConnection connection, IdempotencyScope scope, byte[] requestHash, CancellationToken cancellationToken)
+    {
+        var owner = Guid.CreateVersion7();
         await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
-                // Takes over a key whose first request died, or whose 24 hours are up.
+                new("delete from http.idempotent_requests where created_at < now() - $1") { Parameters = { new() { Value = Lifetime } } },
+                // Under the lock a pending row is one whose request died before it finished: the same request may take it over.
                 new("""
-                    insert into http.idempotency_keys (key, endpoint, request_hash) values ($1, $2, $3)
-                    on conflict (key, endpoint) do update set request_hash = excluded.request_hash, created_at = now(),
-                        status_code = null, response_body = null, content_type = null, location = null
-                    where (http.idempotency_keys.status_code is null and http.idempotency_keys.created_at < now() - $4)
-                        or http.idempotency_keys.created_at < now() - $5
+                    insert into http.idempotent_requests (caller, key, endpoint, owner, request_hash) values ($1, $2, $3, $4, $5)
+                    on conflict (caller, key, endpoint) do update set owner = excluded.owner, created_at = now()
+                    where http.idempotent_requests.status_code is null and http.idempotent_requests.request_hash = excluded.request_hash
                     returning true
                     """)
                 {
                     Parameters =
                     {
-                        new() { Value = key }, new() { Value = endpoint }, new() { Value = requestHash },
-                        new() { Value = AbandonedAfter }, new() { Value = Lifetime },
+                        new() { Value = scope.Caller }, new() { Value = scope.Key }, new() { Value = scope.Endpoint },
+                        new() { Value = owner }, new() { Value = requestHash },
                     },
                 },
-                new("delete from http.idempotency_keys where created_at < now() - $1") { Parameters = { new() { Value = Lifetime } } },
             },
         };
         if (await batch.ExecuteScalarAsync(cancellationToken) is true)
         {
-            return new Claim(ClaimOutcome.Claimed);
+            return new IdempotencyClaim(ClaimOutcome.Claimed, connection, scope, owner);
         }
 
         await using var select = new NpgsqlCommand(
-            "select request_hash, status_code, response_body, content_type, location from http.idempotency_keys where key = $1 and endpoint = $2",
+            "select request_hash, status_code, response_body, content_type, location from http.idempotent_requests where caller = $1 and key = $2 and endpoint = $3",
             connection)
         {
-            Parameters = { new() { Value = key }, new() { Value = endpoint } },
+            Parameters = { new() { Value = scope.Caller }, new() { Value = scope.Key }, new() { Value = scope.Endpoint } },
         };
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        if (!await reader.ReadAsync(cancellationToken) || !reader.GetFieldValue<byte[]>(0).AsSpan().SequenceEqual(requestHash))
         {
-            // Finished and released between our insert and this read: the caller may simply try again.
-            return new Claim(ClaimOutcome.InFlight);
+            return new IdempotencyClaim(ClaimOutcome.Mismatch, connection, scope, owner);
         }
-        if (!reader.GetFieldValue<byte[]>(0).AsSpan().SequenceEqual(requestHash))
-        {
-            return new Claim(ClaimOutcome.Mismatch);
-        }
-        if (reader.IsDBNull(1))
-        {
-            return new Claim(ClaimOutcome.InFlight);
-        }
-        return new Claim(ClaimOutcome.Completed, new StoredResponse(
+        return new IdempotencyClaim(ClaimOutcome.Completed, connection, scope, owner, new StoredResponse(
             reader.GetInt32(1),
             reader.GetFieldValue<byte[]>(2),
             reader.IsDBNull(3) ? null : reader.GetString(3),
             reader.IsDBNull(4) ? null : reader.GetString(4)));
-    }
-
-    public async Task CompleteAsync(string key, string endpoint, StoredResponse response)
-    {
-        // Not cancellable: the handler has run, so its result must be recorded even if the client went away.
-        await using var command = DataSource.CreateCommand("""
-            update http.idempotency_keys set status_code = $3, response_body = $4, content_type = $5, location = $6
-            where key = $1 and endpoint = $2
-            """);
-        command.Parameters.Add(new() { Value = key });
-        command.Parameters.Add(new() { Value = endpoint });
-        command.Parameters.Add(new() { Value = response.StatusCode });
-        command.Parameters.Add(new() { Value = response.Body });
-        command.Parameters.Add(new() { Value = (object?)response.ContentType ?? DBNull.Value });
-        command.Parameters.Add(new() { Value = (object?)response.Location ?? DBNull.Value });
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
-    }
-
-    /// <summary>Forgets a claim whose request did not succeed, so the client can retry with the same key.</summary>
-    public async Task ReleaseAsync(string key, string endpoint)
-    {
-        await using var command = DataSource.CreateCommand("delete from http.idempotency_keys where key = $1 and endpoint = $2 and status_code is null");
-        command.Parameters.Add(new() { Value = key });
-        command.Parameters.Add(new() { Value = endpoint });
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     /// <summary>Creates the table once per process; a failed attempt is retried by the next request.</summary>
@@ -146,5 +158,82 @@ internal sealed class IdempotencyStore(IServiceProvider services)
             await command.ExecuteNonQueryAsync();
         }
         await transaction.CommitAsync();
+    }
+
+    /// <summary>One request's hold on its scope, until disposed; only its owner token can complete or release the row.</summary>
+    internal sealed class IdempotencyClaim : IAsyncDisposable
+    {
+        private readonly NpgsqlConnection? connection;
+        private readonly IdempotencyScope? scope;
+        private readonly Guid owner;
+
+        public IdempotencyClaim(ClaimOutcome outcome, NpgsqlConnection connection, IdempotencyScope scope, Guid owner, StoredResponse? response = null)
+        {
+            (Outcome, this.connection, this.scope, this.owner, Response) = (outcome, connection, scope, owner, response);
+        }
+
+        private IdempotencyClaim(ClaimOutcome outcome) => Outcome = outcome;
+
+        public static IdempotencyClaim Refused(ClaimOutcome outcome) => new(outcome);
+
+        public ClaimOutcome Outcome { get; }
+
+        public StoredResponse? Response { get; }
+
+        /// <summary>Not cancellable: the handler has run, so its result must be recorded even if the client went away.</summary>
+        public async Task<bool> CompleteAsync(StoredResponse response)
+        {
+            await using var command = new NpgsqlCommand("""
+                update http.idempotent_requests set status_code = $5, response_body = $6, content_type = $7, location = $8
+                where caller = $1 and key = $2 and endpoint = $3 and owner = $4
+                """, connection);
+            AddScope(command);
+            command.Parameters.Add(new() { Value = response.StatusCode });
+            command.Parameters.Add(new() { Value = response.Body });
+            command.Parameters.Add(new() { Value = (object?)response.ContentType ?? DBNull.Value });
+            command.Parameters.Add(new() { Value = (object?)response.Location ?? DBNull.Value });
+            return await command.ExecuteNonQueryAsync(CancellationToken.None) == 1;
+        }
+
+        /// <summary>Forgets a claim whose request did not succeed, so the client can retry with the same key.</summary>
+        public async Task ReleaseAsync()
+        {
+            await using var command = new NpgsqlCommand(
+                "delete from http.idempotent_requests where caller = $1 and key = $2 and endpoint = $3 and owner = $4 and status_code is null", connection);
+            AddScope(command);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+
+        private void AddScope(NpgsqlCommand command)
+        {
+            command.Parameters.Add(new() { Value = scope!.Caller });
+            command.Parameters.Add(new() { Value = scope.Key });
+            command.Parameters.Add(new() { Value = scope.Endpoint });
+            command.Parameters.Add(new() { Value = owner });
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (connection is null)
+            {
+                return;
+            }
+            try
+            {
+                // A pooled connection keeps session locks until its next use resets it: unlock now.
+                await using var unlock = new NpgsqlCommand("select pg_advisory_unlock($1, $2)", connection);
+                unlock.Parameters.Add(new() { Value = LockNamespace });
+                unlock.Parameters.Add(new() { Value = scope!.LockId });
+                await unlock.ExecuteScalarAsync(CancellationToken.None);
+            }
+            catch (NpgsqlException)
+            {
+                // A broken connection has lost its locks with it.
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
+        }
     }
 }
