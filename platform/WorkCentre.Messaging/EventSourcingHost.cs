@@ -40,7 +40,7 @@ public static class EventSourcingHost
         services.AddSingleton(_ => new PrivacyOptions
         {
             MasterKey = configuration["Privacy:MasterKey"] ?? (development ? PrivacyOptions.DevelopmentMasterKey : null),
-        });
+        }.RefuseDevelopmentKey(development, builder.Environment.EnvironmentName));
         services.AddSingleton(sp => new PersonalDataProtector(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PrivacyOptions>()));
         foreach (var projection in setup.InlineProjections.Concat(setup.AsyncProjections))
         {
@@ -131,6 +131,7 @@ public static class EventSourcingHost
             services.AddSingleton(typeof(ITimerHandler), handler);
         }
         services.AddHostedService<TimerPoller>();
+        services.AddHostedService<MessagingHousekeeping>();
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])

@@ -14,6 +14,13 @@ public sealed partial class PrivacyOptions
     /// <summary>The PostgreSQL schema that holds <c>subject_keys</c>.</summary>
     public string Schema { get; init; } = "privacy";
 
+    /// <summary>The development key is public (it is in this repository): data under it is readable by anyone.</summary>
+    public PrivacyOptions RefuseDevelopmentKey(bool development, string environmentName) =>
+        development || MasterKey != DevelopmentMasterKey
+            ? this
+            : throw new InvalidOperationException(
+                $"Privacy:MasterKey is the public development key, refused in environment '{environmentName}': set the base64 of 32 random bytes.");
+
     internal byte[] MasterKeyBytes()
     {
         if (string.IsNullOrWhiteSpace(MasterKey))

@@ -102,7 +102,9 @@ internal static class AuthSetup
             .Configure<IConfiguration, IHostEnvironment>(Configure)
             .ValidateOnStart();
 
-        var authorization = services.AddAuthorizationBuilder();
+        // Deny by default: an endpoint that forgets RequireAuthorization is closed, not open; probes opt out explicitly.
+        var authorization = services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         foreach (var role in Roles.All)
         {
             authorization.AddPolicy(role, policy => policy.RequireAuthenticatedUser().RequireRole(role, Roles.Admin));
@@ -138,11 +140,18 @@ internal static class AuthSetup
             options.Audience = options.TokenValidationParameters.ValidAudience;
             return;
         }
+        var development = environment.IsDevelopment() || environment.IsEnvironment("Testing");
         var key = auth["SigningKey"] is { Length: > 0 } configured ? configured
-            : environment.IsDevelopment() || environment.IsEnvironment("Testing") ? DevelopmentAuth.SigningKey
+            : development ? DevelopmentAuth.SigningKey
             : throw new InvalidOperationException(
                 $"Authentication is not configured for environment '{environment.EnvironmentName}': set Auth:Authority (an OIDC authority) " +
                 "or Auth:SigningKey (a shared HS256 key of at least 32 bytes). The development key is only used in Development and Testing.");
+        // The development key is public (it is in this repository): anyone could sign a token with it.
+        if (key == DevelopmentAuth.SigningKey && !development)
+        {
+            throw new InvalidOperationException(
+                $"Auth:SigningKey is the public development key, refused in environment '{environment.EnvironmentName}': set a random key of at least 32 bytes.");
+        }
         options.TokenValidationParameters.ValidIssuer = auth["Issuer"] ?? DevelopmentAuth.Issuer;
         options.TokenValidationParameters.IssuerSigningKey = DevelopmentAuth.Key(key);
     }

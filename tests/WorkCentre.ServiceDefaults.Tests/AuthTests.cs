@@ -87,6 +87,27 @@ public sealed class AuthTests(TestApi api) : IClassFixture<TestApi>
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/things/report")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public async Task Given_the_public_development_signing_key_outside_development_When_starting_Then_it_refuses_to(string environment)
+    {
+        await using var host = new ServiceHost(settings: new Dictionary<string, string?> { ["Auth:SigningKey"] = DevelopmentAuth.SigningKey }, environment: environment);
+
+        var failure = Record.Exception(() => host.CreateClient());
+
+        Assert.NotNull(failure);
+        Assert.Contains("public development key", string.Join(" | ", Unwrap(failure)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_an_endpoint_without_RequireAuthorization_When_called_without_a_token_Then_401_by_the_fallback_policy()
+    {
+        var response = await api.Host.CreateClient().GetAsync("/things/unguarded");
+
+        await response.ProblemAsync(HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
+    }
+
     private static IEnumerable<string> Unwrap(Exception? exception)
     {
         for (; exception is not null; exception = exception.InnerException)

@@ -110,11 +110,19 @@ public sealed class ErrorTests(TestApi api) : IClassFixture<TestApi>
     }
 
     [Fact]
-    public async Task Given_an_unknown_route_When_called_Then_404_problem()
+    public async Task Given_an_unknown_route_When_called_by_staff_Then_404_problem()
+    {
+        var response = await api.Host.ClientAs("staff-advisor", Roles.Advisor).GetAsync("/nowhere");
+
+        await response.ProblemAsync(HttpStatusCode.NotFound, ProblemTypes.NotFound);
+    }
+
+    [Fact]
+    public async Task Given_an_unknown_route_When_called_without_a_token_Then_401_so_that_routes_are_not_revealed()
     {
         var response = await api.Host.CreateClient().GetAsync("/nowhere");
 
-        await response.ProblemAsync(HttpStatusCode.NotFound, ProblemTypes.NotFound);
+        await response.ProblemAsync(HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
     }
 
     [Fact]
