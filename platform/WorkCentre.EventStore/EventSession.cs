@@ -77,7 +77,8 @@ public sealed class EventSession : IAsyncDisposable
                 var results = await AppendAllAsync(connection, transaction, ct);
                 if (_transaction is null)
                 {
-                    await transaction.CommitAsync(ct);
+                    // Never cancelled: a commit cancelled in flight may still land, and a caller told "cancelled" retries into a duplicate.
+                    await transaction.CommitAsync(CancellationToken.None);
                     _store.Appended.Set();
                 }
                 _pending.Clear();

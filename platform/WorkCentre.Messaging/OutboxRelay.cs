@@ -15,6 +15,11 @@ public static class Outbox
 {
     public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, object message, string? correlationId, CancellationToken ct)
     {
+        // Outbox rows are stored and sent in clear, outside crypto-shredding: an erased subject's data would survive here.
+        if (Privacy.PersonalData.FindIn(message.GetType()) is { } personal)
+        {
+            throw new ArgumentException($"{personal} is personal data; messages between services carry pseudonymous ids only.", nameof(message));
+        }
         await using var cmd = new NpgsqlCommand(
             "insert into messaging.outbox (id, message_type, body, correlation_id) values ($1, $2, $3, $4)", connection, transaction);
         cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7() });

@@ -20,6 +20,11 @@ public static class Timers
     public static async Task<Guid> ScheduleAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string kind, object payload, DateTimeOffset dueAt, CancellationToken ct)
     {
+        // Timer payloads are stored in clear, outside crypto-shredding: an erased subject's data would survive here.
+        if (Privacy.PersonalData.FindIn(payload.GetType()) is { } personal)
+        {
+            throw new ArgumentException($"{personal} is personal data; a timer's payload carries pseudonymous ids only.", nameof(payload));
+        }
         var id = Guid.CreateVersion7();
         await using var cmd = new NpgsqlCommand("insert into messaging.timers (id, kind, payload, due_at) values ($1, $2, $3, $4)", connection, transaction);
         cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using WorkCentre.Contracts.Intake;
 using WorkCentre.EndToEnd.Tests.Infrastructure;
@@ -10,20 +11,21 @@ namespace WorkCentre.EndToEnd.Tests;
 
 public sealed class TimerTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
-    private static readonly DateTimeOffset HandoverRequested = new(2026, 11, 16, 10, 0, 0, TimeSpan.FromHours(1));
+    // 10:00 in the Netherlands, held as UTC the way TimeProvider.System reports it.
+    private static readonly DateTimeOffset HandoverRequested = new DateTimeOffset(2026, 11, 16, 10, 0, 0, TimeSpan.FromHours(1)).ToUniversalTime();
 
     [Fact]
     public async Task Given_a_handover_sla_timer_When_time_reaches_its_due_moment_Then_it_fires_once_in_its_own_transaction()
     {
         await SchemaAsync();
-        var time = new ManualTime(HandoverRequested);
+        var time = new FakeTimeProvider(HandoverRequested);
         var handler = new RecordingHandler("handover-sla");
         var poller = new TimerPoller(db.DataSource, [handler], time, NullLogger<TimerPoller>.Instance);
         var handover = Guid.CreateVersion7();
         await ScheduleAsync("handover-sla", new { handoverId = handover }, HandoverRequested.AddDays(7));
 
         Assert.Equal(0, await poller.FireDueAsync(default));
-        time.Now = HandoverRequested.AddDays(7);
+        time.SetUtcNow(HandoverRequested.AddDays(7));
         Assert.Equal(1, await poller.FireDueAsync(default));
         Assert.Equal(0, await poller.FireDueAsync(default));
 
@@ -35,7 +37,7 @@ public sealed class TimerTests(TestDatabase db) : IClassFixture<TestDatabase>
     public async Task Given_a_failing_timer_before_a_good_one_When_both_are_due_Then_the_good_one_fires_and_the_failing_one_backs_off()
     {
         await SchemaAsync();
-        var time = new ManualTime(HandoverRequested.AddDays(30));
+        var time = new FakeTimeProvider(HandoverRequested.AddDays(30));
         var poller = new TimerPoller(db.DataSource, [new RecordingHandler("follow-up"), new FailingHandler("broken")], time, NullLogger<TimerPoller>.Instance);
         var placement = Guid.CreateVersion7();
         await ScheduleAsync("broken", new { placementId = Guid.CreateVersion7() }, HandoverRequested.AddDays(1));
@@ -55,7 +57,7 @@ public sealed class TimerTests(TestDatabase db) : IClassFixture<TestDatabase>
     public async Task Given_a_timer_that_cannot_fire_before_a_good_one_When_both_are_due_Then_the_good_one_fires_on_time_and_only_the_bad_one_backs_off(string failure)
     {
         await SchemaAsync();
-        var time = new ManualTime(HandoverRequested.AddDays(30));
+        var time = new FakeTimeProvider(HandoverRequested.AddDays(30));
         // "retired-kind" has no handler at all: a kind whose handler was removed in a later release.
         var poller = new TimerPoller(db.DataSource, [new RecordingHandler("follow-up"), new CancellingHandler("own-timeout"), new TransientFailureHandler("transient-database-error")],
             time, NullLogger<TimerPoller>.Instance);
@@ -67,7 +69,7 @@ public sealed class TimerTests(TestDatabase db) : IClassFixture<TestDatabase>
 
         Assert.Equal(1, await db.ScalarAsync($"select count(*) from timer_effects where subject = '{placement}'"));
         Assert.Equal(1, await db.ScalarAsync(
-            $"select count(*) from messaging.timers where kind = '{failure}' and fired_at is null and attempts = 1 and last_error is not null and due_at > '{time.Now:O}'"));
+            $"select count(*) from messaging.timers where kind = '{failure}' and fired_at is null and attempts = 1 and last_error is not null and due_at > '{time.GetUtcNow():O}'"));
         Assert.Equal(0, await poller.FireDueAsync(default));
     }
 
@@ -75,7 +77,7 @@ public sealed class TimerTests(TestDatabase db) : IClassFixture<TestDatabase>
     public async Task Given_a_timer_that_keeps_failing_When_it_is_retried_Then_each_retry_waits_longer()
     {
         await SchemaAsync();
-        var time = new ManualTime(HandoverRequested);
+        var time = new FakeTimeProvider(HandoverRequested);
         var poller = new TimerPoller(db.DataSource, [new FailingHandler("broken")], time, NullLogger<TimerPoller>.Instance);
         await ScheduleAsync("broken", new { placementId = Guid.CreateVersion7() }, HandoverRequested);
 
@@ -84,8 +86,8 @@ public sealed class TimerTests(TestDatabase db) : IClassFixture<TestDatabase>
         {
             Assert.Equal(1, await poller.FireDueAsync(default));
             var due = await DueAtAsync("broken");
-            waits.Add(due - time.Now);
-            time.Now = due;
+            waits.Add(due - time.GetUtcNow());
+            time.SetUtcNow(due);
         }
 
         Assert.True(waits[0] < waits[1] && waits[1] < waits[2], $"back-off should grow: {string.Join(", ", waits)}");
@@ -113,13 +115,6 @@ public sealed class TimerTests(TestDatabase db) : IClassFixture<TestDatabase>
         await using var tx = await connection.BeginTransactionAsync();
         await Timers.ScheduleAsync(connection, tx, kind, payload, due, default);
         await tx.CommitAsync();
-    }
-
-    private sealed class ManualTime(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now.ToUniversalTime();
     }
 
     private sealed class RecordingHandler(string kind) : ITimerHandler
@@ -249,5 +244,61 @@ public sealed class OutboxTests(IntakeAndInsights services) : IClassFixture<Inta
         {
             await tx.CommitAsync();
         }
+    }
+}
+
+public sealed class MessagingHousekeepingTests(TestDatabase db) : IClassFixture<TestDatabase>
+{
+    private static readonly DateTimeOffset Today = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Given_inbox_outbox_and_timer_rows_of_all_ages_When_pruning_Then_only_finished_rows_past_retention_go()
+    {
+        await MessagingSchema.ApplyAsync(db.DataSource, default);
+        await db.ExecuteAsync("truncate messaging.inbox, messaging.outbox, messaging.timers");
+        var old = Today.AddDays(-8).ToString("O");
+        var recent = Today.AddDays(-1).ToString("O");
+        await db.ExecuteAsync($$"""
+            insert into messaging.inbox (message_id, consumer, received_at) values
+                (gen_random_uuid(), 'old', '{{old}}'), (gen_random_uuid(), 'recent', '{{recent}}');
+            insert into messaging.outbox (id, message_type, body, created_at, sent_at, parked_at) values
+                (gen_random_uuid(), 'sent-long-ago', '{}', '{{old}}', '{{old}}', null),
+                (gen_random_uuid(), 'sent-yesterday', '{}', '{{recent}}', '{{recent}}', null),
+                (gen_random_uuid(), 'never-sent', '{}', '{{old}}', null, null),
+                (gen_random_uuid(), 'parked', '{}', '{{old}}', null, '{{old}}');
+            insert into messaging.timers (id, kind, payload, due_at, fired_at) values
+                (gen_random_uuid(), 'fired-long-ago', '{}', '{{old}}', '{{old}}'),
+                (gen_random_uuid(), 'overdue', '{}', '{{old}}', null);
+            """);
+        var housekeeping = new MessagingHousekeeping(db.DataSource, new FakeTimeProvider(Today), NullLogger<MessagingHousekeeping>.Instance);
+
+        Assert.Equal(3, await housekeeping.PruneAsync(default));
+
+        Assert.Equal(1, await db.ScalarAsync("select count(*) from messaging.inbox where consumer = 'recent'"));
+        Assert.Equal(1, await db.ScalarAsync("select count(*) from messaging.inbox"));
+        Assert.Equal(3, await db.ScalarAsync("select count(*) from messaging.outbox where message_type in ('sent-yesterday', 'never-sent', 'parked')"));
+        Assert.Equal(1, await db.ScalarAsync("select count(*) from messaging.timers where kind = 'overdue'"));
+        Assert.Equal(1, await db.ScalarAsync("select count(*) from messaging.timers"));
+    }
+
+    private sealed record FollowUpReminder(Guid PlacementId, [property: Privacy.PersonalData] string ParticipantName);
+
+    private sealed record Referral(Guid ReferralId, IReadOnlyList<FollowUpReminder> Reminders);
+
+    [Fact]
+    public async Task Given_a_payload_holding_personal_data_When_scheduling_a_timer_or_enqueueing_it_Then_it_is_refused_and_nothing_is_written()
+    {
+        await MessagingSchema.ApplyAsync(db.DataSource, default);
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var reminder = new FollowUpReminder(Guid.CreateVersion7(), "Jan Jansen");
+
+        var timer = await Assert.ThrowsAsync<ArgumentException>(() => Timers.ScheduleAsync(connection, tx, "follow-up", reminder, Today, default));
+        var message = await Assert.ThrowsAsync<ArgumentException>(() =>
+            Outbox.EnqueueAsync(connection, tx, new Referral(Guid.CreateVersion7(), [reminder]), correlationId: null, default));
+
+        Assert.Contains("FollowUpReminder.ParticipantName", timer.Message, StringComparison.Ordinal);
+        Assert.Contains("Referral.Reminders[].ParticipantName", message.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Jan", timer.Message + message.Message, StringComparison.Ordinal);
     }
 }
