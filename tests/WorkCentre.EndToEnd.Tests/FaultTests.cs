@@ -55,9 +55,9 @@ public sealed class FaultTests : IAsyncLifetime
             (await advisor.PostAsJsonAsync("/inquiries", IntakeAndInsights.Inquiry(), Json.Options)).EnsureSuccessStatusCode();
         }
 
-        await Eventually.TrueAsync(async () => await CountAsync(insights, "select count(*) from events.events") == 1_000, Patience, "all 1,000 inquiries should reach insights");
-        Assert.Equal(1_000, await CountAsync(insights, "select count(distinct stream_id) from events.events"));
-        Assert.Equal(1_000, await CountAsync(insights, "select coalesce(sum(inquiries), 0) from insights.inquiry_summary"));
+        await Eventually.TrueAsync(async () => await insights.ScalarAsync("select count(*) from events.events") == 1_000, Patience, "all 1,000 inquiries should reach insights");
+        Assert.Equal(1_000, await insights.ScalarAsync("select count(distinct stream_id) from events.events"));
+        Assert.Equal(1_000, await insights.ScalarAsync("select coalesce(sum(inquiries), 0) from insights.inquiry_summary"));
     }
 
     [Fact]
@@ -77,10 +77,10 @@ public sealed class FaultTests : IAsyncLifetime
         (await advisor.PostAsJsonAsync("/inquiries", IntakeAndInsights.Inquiry(), Json.Options)).EnsureSuccessStatusCode();
 
         await Eventually.TrueAsync(() => Task.FromResult(crashing!.Deliveries >= 2), Patience, "the forwarder should publish the page again after the crash");
-        await Eventually.TrueAsync(async () => await CountAsync(insights, "select count(*) from messaging.inbox") == 1, Patience, "insights should consume it");
+        await Eventually.TrueAsync(async () => await insights.ScalarAsync("select count(*) from messaging.inbox") == 1, Patience, "insights should consume it");
         await intake.Service<ProjectionDaemon>().WaitForCatchUpAsync(Patience);
-        Assert.Equal(1, await CountAsync(insights, "select count(*) from events.events"));
-        Assert.Equal(1, await CountAsync(insights, "select sum(inquiries) from insights.inquiry_summary"));
+        Assert.Equal(1, await insights.ScalarAsync("select count(*) from events.events"));
+        Assert.Equal(1, await insights.ScalarAsync("select sum(inquiries) from insights.inquiry_summary"));
     }
 
     [Fact]
@@ -100,9 +100,9 @@ public sealed class FaultTests : IAsyncLifetime
 
         await Eventually.TrueAsync(async () => await _broker.MessagesInAsync("insights-inquiry-registered_error") == 1, Patience,
             "the message should land in the error queue after its retries");
-        Assert.Equal(0, await CountAsync(insights, "select count(*) from events.events"));
-        Assert.Equal(0, await CountAsync(insights, "select count(*) from messaging.inbox"));
-        Assert.Equal(0, await CountAsync(insights, "select count(*) from insights.inquiry_summary"));
+        Assert.Equal(0, await insights.ScalarAsync("select count(*) from events.events"));
+        Assert.Equal(0, await insights.ScalarAsync("select count(*) from messaging.inbox"));
+        Assert.Equal(0, await insights.ScalarAsync("select count(*) from insights.inquiry_summary"));
     }
 
     [Fact]
@@ -123,10 +123,10 @@ public sealed class FaultTests : IAsyncLifetime
 
         await Eventually.TrueAsync(async () => await _broker.MessagesInAsync("insights-inquiry-registered_error") >= 1, Patience,
             "the poison message should end in the error queue");
-        await Eventually.TrueAsync(async () => await CountAsync(insights, "select count(*) from events.events") == 4, Patience,
+        await Eventually.TrueAsync(async () => await insights.ScalarAsync("select count(*) from events.events") == 4, Patience,
             "the four good messages should be handled");
-        Assert.Equal(4, await CountAsync(insights, "select count(*) from messaging.inbox"));
-        Assert.Equal(4, await CountAsync(insights, "select sum(inquiries) from insights.inquiry_summary"));
+        Assert.Equal(4, await insights.ScalarAsync("select count(*) from messaging.inbox"));
+        Assert.Equal(4, await insights.ScalarAsync("select sum(inquiries) from insights.inquiry_summary"));
     }
 
     /// <summary>Insights, ready: its queues are bound before anything is published into the fresh virtual host.</summary>
@@ -135,13 +135,6 @@ public sealed class FaultTests : IAsyncLifetime
         var host = new ServiceHost<InsightsEntryPoint>(_insightsDatabase, _broker, services);
         await host.WaitUntilReadyAsync();
         return host;
-    }
-
-    private static async Task<long> CountAsync(ServiceHost<InsightsEntryPoint> host, string sql)
-    {
-        await using var connection = await host.DataSource.OpenConnectionAsync();
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Publishes, then fails once before the daemon can save progress: a process dying at the worst moment.</summary>

@@ -45,17 +45,10 @@ public sealed class ForwarderRoutingTests : IAsyncLifetime
         await using var insights = new ServiceHost<InsightsEntryPoint>(_insightsDatabase, _broker);
         await insights.WaitUntilReadyAsync();
 
-        await Eventually.TrueAsync(async () => await CountAsync(insights, "select count(*) from events.events") == 1, Patience,
+        await Eventually.TrueAsync(async () => await insights.ScalarAsync("select count(*) from events.events") == 1, Patience,
             "the event should reach insights once its queue is bound");
         await intake.Service<ProjectionDaemon>().WaitForCatchUpAsync(Patience);
-        Assert.Equal(1, await CountAsync(insights, "select count(*) from messaging.inbox"));
-    }
-
-    private static async Task<long> CountAsync(ServiceHost<InsightsEntryPoint> host, string sql)
-    {
-        await using var connection = await host.DataSource.OpenConnectionAsync();
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(1, await insights.ScalarAsync("select count(*) from messaging.inbox"));
     }
 
     /// <summary>Counts the forwarder's finished attempts at a page, whether they succeeded or not.</summary>

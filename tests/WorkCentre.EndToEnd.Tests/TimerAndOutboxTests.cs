@@ -215,12 +215,7 @@ public sealed class OutboxTests(IntakeAndInsights services) : IClassFixture<Inta
         await cleanUp.ExecuteNonQueryAsync();
     }
 
-    private async Task<long> InsightsInquiriesAsync()
-    {
-        await using var connection = await services.Insights.DataSource.OpenConnectionAsync();
-        await using var cmd = new NpgsqlCommand("select coalesce(sum(inquiries), 0) from insights.inquiry_summary", connection);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private Task<long> InsightsInquiriesAsync() => services.Insights.ScalarAsync("select coalesce(sum(inquiries), 0) from insights.inquiry_summary");
 
     private async Task<Guid> InsertRawAsync(string messageType, string body)
     {

@@ -52,4 +52,12 @@ public sealed class ServiceHost<TEntryPoint>(TestDatabase database, TestBroker b
     }
 
     public NpgsqlDataSource DataSource => Service<NpgsqlDataSource>();
+
+    /// <summary>One number from the service's own database, e.g. a count.</summary>
+    public async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
