@@ -31,13 +31,16 @@ public static class Things
             }
             var planned = await ledger.PlanAsync(command, StaffClaims.ActorOf(user), StaffClaims.OrganisationOf(user));
             return TypedResults.Created($"/things/{planned.Id}", planned);
-        }).RequireAuthorization(Policies.Advisor).WithIdempotency();
+        }).RequireAuthorization(Policies.Advisor).WithIdempotency()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).WithResponseDescription(StatusCodes.Status422UnprocessableEntity, "The programme is closed.");
 
         app.MapGet("/things/report", (ThingLedger ledger) => TypedResults.Ok(new { planned = ledger.Count }))
             .RequireAuthorization(Policies.Manager);
 
-        app.MapGet("/things/{id}", NotFound<PlannedActivity> (Guid id) => TypedResults.NotFound<PlannedActivity>(null))
+        app.MapGet("/things/{id}", NotFound (Guid id) => TypedResults.NotFound())
             .RequireAuthorization(Policies.Advisor);
+
+        app.MapGet("/things/kinds", () => TypedResults.Ok(Enum.GetNames<ActivityKind>())).AllowAnonymous();
 
         app.MapGet("/things/boom", IResult () => throw new InvalidOperationException("BSN 123456782 leaked from the handler"));
     }
