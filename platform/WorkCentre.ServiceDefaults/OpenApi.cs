@@ -9,27 +9,36 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.OpenApi;
+using Scalar.AspNetCore;
 using WorkCentre.ServiceDefaults.Idempotency;
 
 namespace WorkCentre.ServiceDefaults;
 
 /// <summary>
 /// Each service's OpenAPI document at <c>/openapi/v1.json</c>, complete enough for a partner to integrate from it
-/// alone. Endpoints declare what only they answer (201 and its body, their own 400, 404); <see cref="PlatformResponses"/>
-/// adds what the shared middleware answers.
+/// alone, and Scalar's API reference over it at <c>/scalar/v1</c> for integrators. Endpoints declare what only they
+/// answer (201 and its body, their own 400, 404); <see cref="PlatformResponses"/> adds what the shared middleware answers.
 /// </summary>
 public static class OpenApiDocumentation
 {
     public const string DocumentPattern = "/openapi/{documentName}.json";
+
+    /// <summary>Scalar serves <c>/scalar/{documentName}</c>, so the reference of the v1 document is <c>/scalar/v1</c>.</summary>
+    public const string ReferencePrefix = "/scalar";
+
+    /// <summary>Serves the API reference outside Development when true; false hides it in Development too.</summary>
+    public const string ReferenceSetting = "OpenApi:Reference";
 
     public const string BearerScheme = "Bearer";
 
     public const string ProblemContentType = "application/problem+json";
 
     public static IServiceCollection AddWorkCentreOpenApi(this IServiceCollection services, string serviceName) =>
-        services.AddOpenApi(o =>
+        services.AddSingleton(new ReferenceTitle($"WorkCentre {serviceName} API")).AddOpenApi(o =>
         {
             o.AddDocumentTransformer((document, context, _) =>
             {
@@ -42,6 +51,19 @@ public static class OpenApiDocumentation
     public static WebApplication MapWorkCentreOpenApi(this WebApplication app)
     {
         app.MapOpenApi(DocumentPattern).AllowAnonymous();
+        if (app.Configuration.GetValue(ReferenceSetting, app.Environment.IsDevelopment()))
+        {
+            // Nothing leaves the browser for third parties: no telemetry, no fonts from a CDN, no AI agent.
+            var title = app.Services.GetRequiredService<ReferenceTitle>().Title;
+            app.MapScalarApiReference(ReferencePrefix, o => o
+                    .WithTitle(title)
+                    .WithOpenApiRoutePattern(DocumentPattern)
+                    .AddPreferredSecuritySchemes(BearerScheme)
+                    .DisableTelemetry()
+                    .DisableDefaultFonts()
+                    .DisableAgent())
+                .AllowAnonymous();
+        }
         return app;
     }
 
@@ -109,6 +131,8 @@ public static class OpenApiDocumentation
     }
 
     private sealed record TagDescription(string Name, string Description);
+
+    private sealed record ReferenceTitle(string Title);
 }
 
 /// <summary>
