@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.OpenApi;
 using WorkCentre.ServiceDefaults.Idempotency;
 
 namespace WorkCentre.ServiceDefaults;
@@ -48,14 +47,7 @@ public static class ServiceDefaultsExtensions
         services.AddWorkCentreRateLimits();
         services.AddHealthChecks();
         services.AddSingleton<IdempotencyStore>();
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = $"WorkCentre {serviceName}";
-            document.Components ??= new OpenApiComponents();
-            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT" };
-            return Task.CompletedTask;
-        }));
+        services.AddWorkCentreOpenApi(serviceName);
         return builder;
     }
 
@@ -78,7 +70,7 @@ public static class ServiceDefaultsExtensions
             .AllowAnonymous().DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready), ResponseWriter = HealthReports.WriteAsync })
             .AllowAnonymous().DisableRateLimiting();
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapWorkCentreOpenApi();
         app.MapWorkCentreMetrics();
         return app;
     }

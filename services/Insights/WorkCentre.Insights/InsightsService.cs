@@ -2,6 +2,7 @@ using WorkCentre.Insights.Inquiries;
 using WorkCentre.Insights.Inquiries.GettingInquirySummary;
 using WorkCentre.Insights.Inquiries.RecordingInquiry;
 using WorkCentre.Messaging;
+using WorkCentre.ServiceDefaults;
 
 namespace WorkCentre.Insights;
 
@@ -26,7 +27,7 @@ public static class InsightsService
 
     public static WebApplication MapInsights(this WebApplication app)
     {
-        app.MapGroup("/inquiries").WithTags("Inquiries").MapGetInquirySummary();
+        app.MapGroup("/inquiries").WithTag("Inquiries", "Aggregates of the inquiries registered at intake, for managers.").MapGetInquirySummary();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using WorkCentre.Intake.Inquiries;
 using WorkCentre.Intake.Inquiries.GettingInquiry;
 using WorkCentre.Intake.Inquiries.RegisteringInquiry;
 using WorkCentre.Messaging;
+using WorkCentre.ServiceDefaults;
 
 namespace WorkCentre.Intake;
 
@@ -19,7 +20,7 @@ public static class IntakeService
 
     public static WebApplication MapIntake(this WebApplication app)
     {
-        var inquiries = app.MapGroup("/inquiries").WithTags("Inquiries");
+        var inquiries = app.MapGroup("/inquiries").WithTag("Inquiries", "Questions asked at any partner's desk: \"no wrong door\".");
         inquiries.MapRegisterInquiry();
         inquiries.MapGetInquiry();
         return app;

@@ -17,6 +17,8 @@ public sealed class ServiceHost<TEntryPoint>(TestDatabase database, TestBroker b
     IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<TEntryPoint>
     where TEntryPoint : class
 {
+    private Lazy<Task<OpenApiOperations>>? documented;
+
     public TestDatabase Database => database;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -31,6 +33,14 @@ public sealed class ServiceHost<TEntryPoint>(TestDatabase database, TestBroker b
         {
             builder.ConfigureServices(services);
         }
+    }
+
+    /// <summary>A client whose every response must have a status the service's OpenAPI document declares for the operation.</summary>
+    public new HttpClient CreateClient()
+    {
+        StartServer();
+        var operations = LazyInitializer.EnsureInitialized(ref documented, () => OpenApiOperations.Of(() => CreateDefaultClient(ClientOptions.BaseAddress)));
+        return CreateDefaultClient(ClientOptions.BaseAddress, new DocumentedStatuses(() => operations.Value));
     }
 
     public HttpClient ClientAs(string role, string organisation = "werkcentrum-gooi")

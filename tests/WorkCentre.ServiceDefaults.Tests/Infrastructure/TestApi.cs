@@ -16,11 +16,14 @@ public sealed class ServiceHost : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string?>? settings;
     private readonly string environment;
 
+    private readonly Lazy<Task<OpenApiOperations>> documented;
+
     public ServiceHost(NpgsqlDataSource? dataSource = null, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing")
     {
         (this.dataSource, this.settings, this.environment) = (dataSource, settings, environment);
         // The redirect handler buffers request bodies, which would turn chunked bodies into sized ones.
         ClientOptions.AllowAutoRedirect = false;
+        documented = OpenApiOperations.Of(() => CreateDefaultClient(ClientOptions.BaseAddress));
     }
 
     public ThingLedger Ledger => Services.GetRequiredService<ThingLedger>();
@@ -36,6 +39,14 @@ public sealed class ServiceHost : WebApplicationFactory<Program>
         {
             builder.ConfigureServices(s => s.AddSingleton(dataSource));
         }
+    }
+
+    /// <summary>A client whose every response must have a status the host's OpenAPI document declares for the operation.</summary>
+    public new HttpClient CreateClient()
+    {
+        // On Kestrel the base address is the server's only once it has started.
+        StartServer();
+        return CreateDefaultClient(ClientOptions.BaseAddress, new DocumentedStatuses(() => documented.Value));
     }
 
     /// <summary>A client carrying a development token for a staff member with these roles.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using WorkCentre.Contracts.Intake;
 using WorkCentre.ServiceDefaults;
 
@@ -13,9 +14,12 @@ public static class GetInquiryEndpoint
     public static RouteHandlerBuilder MapGetInquiry(this RouteGroupBuilder group) =>
         group.MapGet("/{inquiryId:guid}", HandleAsync)
             .RequireAuthorization(policy => policy.RequireRole(Roles.Advisor, Roles.Partner, Roles.Admin))
-            .WithName("GetInquiry");
+            .WithName("GetInquiry")
+            .WithSummary("Reads an inquiry without its question text.")
+            .WithResponseDescription(StatusCodes.Status404NotFound, "No inquiry with this id.")
+            .WithResponseHeader(StatusCodes.Status200OK, "ETag", "The inquiry's version, e.g. `\"1\"`.");
 
-    private static async Task<IResult> HandleAsync(Guid inquiryId, EventStore.EventStore store, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<InquiryView>, NotFound>> HandleAsync(Guid inquiryId, EventStore.EventStore store, HttpContext http, CancellationToken ct)
     {
         var fetched = await store.FetchForWritingAsync(inquiryId, Inquiry.Initial, Inquiry.Evolve, ct);
         if (fetched.State is not Inquiry.Registered inquiry)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using WorkCentre.Contracts.Intake;
 using WorkCentre.EventStore;
 using WorkCentre.Messaging;
@@ -28,9 +29,11 @@ public static class RegisterInquiryEndpoint
             .RequireAuthorization(policy => policy.RequireRole(Roles.Advisor, Roles.Partner, Roles.Admin))
             .WithIdempotency()
             .WithName("RegisterInquiry")
-            .WithSummary("Registers a question asked at any partner's desk.");
+            .WithSummary("Registers a question asked at any partner's desk.")
+            .WithDescription("The question text is stored encrypted as personal data; reads never return it.")
+            .WithResponseHeader(StatusCodes.Status201Created, "Location", "The new inquiry's URL, `/inquiries/{inquiryId}`.");
 
-    private static async Task<IResult> HandleAsync(
+    private static async Task<Results<Created<InquiryRegisteredResponse>, ValidationProblem>> HandleAsync(
         RegisterInquiryRequest request, ClaimsPrincipal user, EventStore.EventStore store, TimeProvider time, CancellationToken ct)
     {
         var errors = Validate(request);
