@@ -11,8 +11,9 @@ using WorkCentre.Testing;
 namespace WorkCentre.Benchmarks;
 
 /// <summary>
-/// Append throughput against plain batched INSERTs, and daemon catch-up against a raw ordered page read,
-/// on the same server in the same run. Last line: <c>append_ratio=… catchup_events_per_s=… catchup_ratio=…</c>.
+/// Append throughput against plain batched INSERTs, and daemon catch-up against a raw ordered page read, with Marten
+/// (<see cref="MartenPeer"/>) doing the same work, on the same server in the same run. Last line:
+/// <c>append_ratio=… catchup_events_per_s=… catchup_ratio=… marten_append_ratio=… marten_catchup_events_per_s=… marten_catchup_ratio=…</c>.
 /// </summary>
 internal static class EventStoreBenchmark
 {
@@ -22,54 +23,86 @@ internal static class EventStoreBenchmark
     {
         var seconds = Option(args, "--seconds", 3);
         var catchUpEvents = Option(args, "--events", 1_000_000);
-        Console.WriteLine($"eventstore benchmark: {seconds}s per append cell, catch-up over {catchUpEvents:N0} events, {Environment.ProcessorCount} cores");
+        var pageSize = Option(args, "--page-size", 2_000);
+        var noOp = Option(args, "--marten-noop", 1) != 0;
+        Console.WriteLine($"eventstore benchmark: {seconds}s per append cell, catch-up over {catchUpEvents:N0} events in pages of {pageSize:N0}, " +
+            $"{Environment.ProcessorCount} cores, load average {LoadAverage()}");
 
         var db = new TestDatabase();
         await db.InitializeAsync();
+        MartenPeer? marten = null;
         try
         {
-            await RunOnAsync(db, seconds, catchUpEvents);
+            marten = await MartenPeer.CreateAsync(pageSize);
+            Console.WriteLine("Marten peer:");
+            foreach (var setting in marten.Settings)
+            {
+                Console.WriteLine($"  {setting}");
+            }
+            await RunOnAsync(db, marten, seconds, catchUpEvents, pageSize, noOp);
         }
         finally
         {
+            if (marten is not null)
+            {
+                await marten.DisposeAsync();
+            }
             await db.DisposeAsync();
         }
     }
 
-    private static async Task RunOnAsync(TestDatabase db, int seconds, int catchUpEvents)
+    private static async Task RunOnAsync(TestDatabase db, MartenPeer marten, int seconds, int catchUpEvents, int pageSize, bool noOp)
     {
         var store = new EventStore.EventStore(new EventStoreOptions { DataSource = db.DataSource, Schema = Schema, Types = Types() });
         await store.ApplySchemaAsync();
         await db.ExecuteAsync(PlainTableSql);
 
         Console.WriteLine();
-        Console.WriteLine($"{"writers",8} {"batch",6} {"store ev/s",12} {"plain ev/s",12} {"ratio",7}");
-        var ratios = new Dictionary<(int Writers, int Batch), double>();
+        Console.WriteLine($"{"writers",8} {"batch",6} {"store ev/s",12} {"marten ev/s",12} {"plain ev/s",12} {"ratio",7} {"marten",7}");
+        var ratios = new Dictionary<(int Writers, int Batch), (double Store, double Marten)>();
         foreach (var batch in new[] { 1, 10 })
         {
             foreach (var writers in new[] { 1, 4, 16 })
             {
+                // Plain in the middle, so drift over the cell's ten seconds touches both peers alike.
                 var storeRate = await MeasureAsync(writers, seconds, () => AppendToStoreAsync(store, batch));
                 var plainRate = await MeasureAsync(writers, seconds, () => InsertPlainAsync(db.DataSource, batch));
-                ratios[(writers, batch)] = storeRate / plainRate;
-                Console.WriteLine($"{writers,8} {batch,6} {storeRate,12:N0} {plainRate,12:N0} {storeRate / plainRate,7:F2}");
+                var martenAppendRate = await MeasureAsync(writers, seconds, () => marten.AppendAsync(batch));
+                ratios[(writers, batch)] = (storeRate / plainRate, martenAppendRate / plainRate);
+                Console.WriteLine($"{writers,8} {batch,6} {storeRate,12:N0} {martenAppendRate,12:N0} {plainRate,12:N0} {storeRate / plainRate,7:F2} {martenAppendRate / plainRate,7:F2}");
             }
         }
 
         Console.WriteLine();
-        var catchUp = await CatchUpAsync(db, store, catchUpEvents);
+        var catchUp = await CatchUpAsync(db, store, catchUpEvents, pageSize);
         Console.WriteLine();
-        Console.WriteLine($"single-event commits at 16 writers: append_ratio={ratios[(16, 1)]:F2} (the plain table keeps no streams row)");
+        Console.WriteLine($"seeding Marten with {catchUpEvents:N0} events for catch-up");
+        await marten.SeedAsync(catchUpEvents);
+        var martenRate = await marten.CatchUpAsync("counts-per-event-type", catchUpEvents);
+        Console.WriteLine($"marten daemon catch-up into counts per event type: {martenRate:N0} events/s ({await marten.CountedAsync():N0} counted)");
+        if (noOp)
+        {
+            var noOpRate = await marten.CatchUpAsync("no-op", catchUpEvents);
+            Console.WriteLine($"marten daemon catch-up with a no-op projection: {noOpRate:N0} events/s");
+        }
+        var peer = ratios[(16, 10)];
+        Console.WriteLine();
+        Console.WriteLine($"single-event commits at 16 writers: append_ratio={ratios[(16, 1)].Store:F2} marten_append_ratio={ratios[(16, 1)].Marten:F2} (the plain table keeps no streams row)");
+        Console.WriteLine($"load average at the end: {LoadAverage()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"append_ratio={ratios[(16, 10)]:F2} catchup_events_per_s={catchUp.DaemonRate:F0} catchup_ratio={catchUp.DaemonRate / catchUp.RawRate:F2}"));
+            $"append_ratio={peer.Store:F2} catchup_events_per_s={catchUp.DaemonRate:F0} catchup_ratio={catchUp.DaemonRate / catchUp.RawRate:F2} " +
+            $"marten_append_ratio={peer.Marten:F2} marten_catchup_events_per_s={martenRate:F0} marten_catchup_ratio={martenRate / catchUp.RawRate:F2}"));
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static EventTypeRegistry Types() => new EventTypeRegistry()
         .Map<InquiryRegistered>("bench.inquiry_registered.v1")
         .Map<InquiryForwarded>("bench.inquiry_forwarded.v1")
         .Map<InquiryAnswered>("bench.inquiry_answered.v1");
 
-    private static object Event(Guid id, int i) => (i % 3) switch
+    internal static object Event(Guid id, int i) => (i % 3) switch
     {
         0 => new InquiryRegistered(id, "walk-in", "working", "Hilversum", DateTimeOffset.UtcNow),
         1 => new InquiryForwarded(id, "employer-service", DateTimeOffset.UtcNow),
@@ -139,7 +172,7 @@ internal static class EventStoreBenchmark
         return events / clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task<(double DaemonRate, double RawRate)> CatchUpAsync(TestDatabase db, EventStore.EventStore store, int total)
+    private static async Task<(double DaemonRate, double RawRate)> CatchUpAsync(TestDatabase db, EventStore.EventStore store, int total, int pageSize)
     {
         Console.WriteLine($"seeding {total:N0} events for catch-up");
         await db.ExecuteAsync($"truncate {Schema}.events, {Schema}.streams cascade");
@@ -167,12 +200,12 @@ internal static class EventStoreBenchmark
         await db.ExecuteAsync($"select setval('{Schema}.event_seq', {total})");
         await db.ExecuteAsync($"vacuum analyze {Schema}.events");
 
-        var raw = await RawReadAsync(db.DataSource, total, 2_000);
+        var raw = await RawReadAsync(db.DataSource, total, pageSize);
         Console.WriteLine($"raw ordered page read: {raw:N0} events/s");
 
         var projection = new CountsPerEventType();
         await db.ExecuteAsync(CountsPerEventType.CreateTableSql);
-        await using var daemon = new ProjectionDaemon(store, [projection], options: new DaemonOptions { PageSize = 2_000 });
+        await using var daemon = new ProjectionDaemon(store, [projection], options: new DaemonOptions { PageSize = pageSize });
         var clock = Stopwatch.StartNew();
         await daemon.StartAsync(default);
         var reported = TimeSpan.Zero;
@@ -222,12 +255,6 @@ internal static class EventStoreBenchmark
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private sealed record InquiryRegistered(Guid InquiryId, string Channel, string Domain, string Municipality, DateTimeOffset OccurredAt) : IOccurredAt;
-
-    private sealed record InquiryForwarded(Guid InquiryId, string ToPartner, DateTimeOffset OccurredAt) : IOccurredAt;
-
-    private sealed record InquiryAnswered(Guid InquiryId, DateTimeOffset OccurredAt) : IOccurredAt;
-
     /// <summary>The aggregating read model the catch-up figure is measured with.</summary>
     private sealed class CountsPerEventType : IProjection
     {
@@ -254,3 +281,9 @@ internal static class EventStoreBenchmark
         }
     }
 }
+
+internal sealed record InquiryRegistered(Guid InquiryId, string Channel, string Domain, string Municipality, DateTimeOffset OccurredAt) : IOccurredAt;
+
+internal sealed record InquiryForwarded(Guid InquiryId, string ToPartner, DateTimeOffset OccurredAt) : IOccurredAt;
+
+internal sealed record InquiryAnswered(Guid InquiryId, DateTimeOffset OccurredAt) : IOccurredAt;

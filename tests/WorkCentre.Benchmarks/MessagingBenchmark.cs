@@ -3,8 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using MassTransit;
 using Npgsql;
-using RabbitMQ.Client;
-using RabbitMQ.Client.Events;
 using WorkCentre.EventStore;
 using WorkCentre.EventStore.Daemon;
 using WorkCentre.Messaging;
@@ -13,9 +11,10 @@ using WorkCentre.Testing;
 namespace WorkCentre.Benchmarks;
 
 /// <summary>
-/// End-to-end forwarding (event store → forwarder → broker → inbox consumer) against raw RabbitMQ.Client
-/// publish-with-confirm + consume-with-ack on the same broker, and append-to-consumer latency at a fixed rate.
-/// Last line: <c>messaging_ratio=… p99_ms=…</c>.
+/// End-to-end forwarding (event store → forwarder → broker → inbox consumer) against the fastest honest raw
+/// RabbitMQ.Client publish-with-confirm + consume-with-ack (<see cref="RawRabbitBaseline"/>) on the same broker with
+/// the same message body size, and append-to-consumer latency at a fixed rate.
+/// Last line: <c>messaging_ratio=… raw_msgs_per_s=… p99_ms=…</c>.
 /// </summary>
 internal static class MessagingBenchmark
 {
@@ -26,14 +25,21 @@ internal static class MessagingBenchmark
         var count = Option(args, "--events", 10_000);
         var rate = Option(args, "--rate", 200);
         var seconds = Option(args, "--seconds", 10);
-        Console.WriteLine($"messaging benchmark: {count:N0} events end to end, latency at {rate}/s for {seconds}s, {Environment.ProcessorCount} cores");
+        var rawCount = Option(args, "--raw-messages", 50_000);
+        var rawRounds = Option(args, "--raw-rounds", 3);
+        var defaults = new RawRabbitBaseline.Settings(0, 0, 0);
+        var rawWindow = Option(args, "--raw-window", defaults.Window);
+        var rawPrefetch = (ushort)Option(args, "--raw-prefetch", defaults.Prefetch);
+        var rawAckEvery = Option(args, "--raw-ack-every", defaults.AckEvery);
+        Console.WriteLine($"messaging benchmark: {count:N0} events end to end, latency at {rate}/s for {seconds}s, {Environment.ProcessorCount} cores, " +
+            $"load average {LoadAverage()}");
 
         var db = new TestDatabase();
         var broker = new TestBroker();
         await Task.WhenAll(db.InitializeAsync(), broker.InitializeAsync());
         try
         {
-            await RunOnAsync(db, broker, count, rate, seconds);
+            await RunOnAsync(db, broker, count, rate, seconds, raw => new RawRabbitBaseline.Settings(rawCount, raw, rawRounds, rawWindow, rawPrefetch, rawAckEvery));
         }
         finally
         {
@@ -41,12 +47,8 @@ internal static class MessagingBenchmark
         }
     }
 
-    private static async Task RunOnAsync(TestDatabase db, TestBroker broker, int count, int rate, int seconds)
+    private static async Task RunOnAsync(TestDatabase db, TestBroker broker, int count, int rate, int seconds, Func<int, RawRabbitBaseline.Settings> rawSettings)
     {
-
-        var raw = await RawRabbitAsync(new Uri(broker.ConnectionString), count);
-        Console.WriteLine($"raw RabbitMQ.Client publish+confirm, consume+ack: {raw:N0} messages/s");
-
         var app = BuildService(db, broker);
         var store = app.Services.GetRequiredService<EventStore.EventStore>();
         await store.ApplySchemaAsync();
@@ -55,11 +57,19 @@ internal static class MessagingBenchmark
         try
         {
             var throughput = await EndToEndAsync(app, count);
-            Console.WriteLine($"forwarded and consumed end to end: {throughput:N0} events/s");
+            Console.WriteLine($"forwarded and consumed end to end: {throughput:N0} events/s (message body {PingConsumer.BodyBytes} bytes)");
+
+            // After the pipeline, so the raw side sends bodies of the size MassTransit's envelope actually has.
+            var settings = rawSettings(PingConsumer.BodyBytes);
+            Console.WriteLine(settings);
+            var raw = await RawRabbitBaseline.MeasureAsync(new Uri(broker.ConnectionString), settings);
+            Console.WriteLine($"raw publish+confirm, consume+ack (median): {raw:N0} messages/s");
+
             var (p50, p99) = await LatencyAsync(store, rate, seconds);
             Console.WriteLine($"append-to-consumer latency at {rate}/s: p50={p50:F1} ms p99={p99:F1} ms");
+            Console.WriteLine($"load average at the end: {LoadAverage()}");
             Console.WriteLine();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"messaging_ratio={throughput / raw:F2} p99_ms={p99:F1}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"messaging_ratio={throughput / raw:F2} raw_msgs_per_s={raw:F0} p99_ms={p99:F1}"));
         }
         finally
         {
@@ -136,42 +146,8 @@ internal static class MessagingBenchmark
         return (latencies[latencies.Length / 2], latencies[(int)(latencies.Length * 0.99)]);
     }
 
-    private static async Task<double> RawRabbitAsync(Uri uri, int count)
-    {
-        var factory = new ConnectionFactory { Uri = uri };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var publisher = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        await using var consumerChannel = await connection.CreateChannelAsync();
-        var queue = (await publisher.QueueDeclareAsync("raw-bench", durable: true, exclusive: false, autoDelete: false)).QueueName;
-        await consumerChannel.BasicQosAsync(0, 32, false);
-        var consumed = 0;
-        var done = new TaskCompletionSource();
-        var consumer = new AsyncEventingBasicConsumer(consumerChannel);
-        consumer.ReceivedAsync += async (_, delivery) =>
-        {
-            await consumerChannel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
-            if (Interlocked.Increment(ref consumed) == count)
-            {
-                done.TrySetResult();
-            }
-        };
-        await consumerChannel.BasicConsumeAsync(queue, autoAck: false, consumer);
-        var body = "{\"pingId\":\"00000000-0000-0000-0000-000000000000\",\"occurredAt\":\"2026-11-22T09:00:00+00:00\"}"u8.ToArray();
-        var clock = Stopwatch.StartNew();
-        // Confirms are awaited a window at a time, as the forwarder awaits a page before it moves progress.
-        for (var start = 0; start < count; start += ConfirmWindow)
-        {
-            var window = new List<Task>(ConfirmWindow);
-            for (var i = start; i < Math.Min(count, start + ConfirmWindow); i++)
-            {
-                var properties = new BasicProperties { Persistent = true, ContentType = "application/json", MessageId = Guid.CreateVersion7().ToString() };
-                window.Add(publisher.BasicPublishAsync("", queue, mandatory: false, properties, body).AsTask());
-            }
-            await Task.WhenAll(window);
-        }
-        await done.Task.WaitAsync(TimeSpan.FromMinutes(2));
-        return count / clock.Elapsed.TotalSeconds;
-    }
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static int Option(string[] args, string name, int fallback)
     {
@@ -198,6 +174,9 @@ internal sealed class PingConsumer(NpgsqlDataSource dataSource, ILogger<PingCons
 
     public static ConcurrentBag<double> Latencies { get; private set; } = [];
     public static int Consumed => Volatile.Read(ref _consumed);
+
+    /// <summary>The size of the first consumed message's body, MassTransit's envelope included.</summary>
+    public static int BodyBytes { get; private set; }
     public static Task AllArrived => _allArrived.Task;
 
     public static void Reset(int expected)
@@ -211,6 +190,10 @@ internal sealed class PingConsumer(NpgsqlDataSource dataSource, ILogger<PingCons
     protected override Task HandleAsync(ConsumeContext<Ping> context, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         Latencies.Add((DateTimeOffset.UtcNow - context.Message.OccurredAt).TotalMilliseconds);
+        if (BodyBytes == 0)
+        {
+            BodyBytes = context.ReceiveContext.Body.GetBytes().Length;
+        }
         if (Interlocked.Increment(ref _consumed) == _expected)
         {
             _allArrived.TrySetResult();
