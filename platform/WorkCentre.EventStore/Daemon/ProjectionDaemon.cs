@@ -234,7 +234,14 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
                         continue;
                     }
                 }
-                await LeadWhileHoldingLockAsync(connection, stopping);
+                try
+                {
+                    await LeadWhileHoldingLockAsync(connection, stopping);
+                }
+                finally
+                {
+                    await ReleaseLeadershipAsync(connection, lockKey);
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -245,6 +252,25 @@ public sealed class ProjectionDaemon : IHostedService, IAsyncDisposable
                 _logger.LogError(ex, "Daemon lost leadership; standing by");
                 await Task.Delay(_options.LeadershipRetry, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
+        }
+    }
+
+    /// <summary>
+    /// A pooled connection keeps its session locks until its next use resets it, so without this a stopped
+    /// leader kept leadership from the next daemon of this process (a restart, a test) for as long as it sat idle.
+    /// </summary>
+    private async Task ReleaseLeadershipAsync(NpgsqlConnection connection, string lockKey)
+    {
+        try
+        {
+            await using var unlock = new NpgsqlCommand("select pg_advisory_unlock(hashtext($1))", connection);
+            unlock.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lockKey });
+            await unlock.ExecuteScalarAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // The session is gone, and its locks with it.
+            _logger.LogDebug(ex, "Leadership lock not released explicitly; its session ended");
         }
     }
 

@@ -320,6 +320,27 @@ public sealed class DaemonTests(TestDatabase db) : IClassFixture<TestDatabase>
     }
 
     [Fact]
+    public async Task Given_a_leader_that_stopped_When_a_daemon_of_another_connection_pool_starts_Then_it_leads_without_waiting_for_the_pool()
+    {
+        var store = await CreateAsync(db);
+        var projection = await RecordingAsync(store);
+        await using (var first = new ProjectionDaemon(store, [projection], options: Fast))
+        {
+            await first.StartAsync(default);
+            await Eventually.TrueAsync(() => Task.FromResult(first.IsLeader), Patience, "the first daemon should lead");
+            await first.StopAsync(default);
+        }
+        // Another pool: the first's idle connection would keep a session lock it did not release for minutes.
+        await using var otherPool = Npgsql.NpgsqlDataSource.Create(db.ConnectionString);
+        var sameStore = await CreateAsync(db, store.Options.Schema, o => new EventStoreOptions { DataSource = otherPool, Schema = o.Schema, Types = o.Types });
+        await using var second = new ProjectionDaemon(sameStore, [projection], options: Fast);
+
+        await second.StartAsync(default);
+
+        await Eventually.TrueAsync(() => Task.FromResult(second.IsLeader), TimeSpan.FromSeconds(10), "the next daemon should lead at once");
+    }
+
+    [Fact]
     public async Task Given_a_subscription_When_its_handler_fails_once_Then_it_retries_and_sees_every_event_in_order()
     {
         var store = await CreateAsync(db);
