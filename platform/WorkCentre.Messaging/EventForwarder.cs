@@ -34,10 +34,18 @@ public sealed class EventForwarder(IBus bus, IIntegrationEventMapper mapper, str
         })
         .Build();
 
+    private Task? _ownEndpointsStarted;
+
     public string Name => ShardName;
 
     public async Task HandleAsync(IReadOnlyList<EventEnvelope> events, CancellationToken ct)
     {
+        // The daemon starts before the bus has bound this service's own queues; publishing then bounces (NO_ROUTE)
+        // and is retried. Waiting once (at most 30 s, then publishing anyway) spares that round trip at every start.
+        if (bus is IBusControl control)
+        {
+            await (_ownEndpointsStarted ??= control.WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30))).WaitAsync(ct);
+        }
         // Publishes start in sequence order and their confirms are awaited together: one broker fsync for the
         // page instead of one per event. Consumers deduplicate on MessageId and must not rely on strict order.
         var publishes = new List<Task>(events.Count);
