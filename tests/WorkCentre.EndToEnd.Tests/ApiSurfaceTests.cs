@@ -17,9 +17,11 @@ namespace WorkCentre.EndToEnd.Tests;
 /// <summary>One running service as the surface tests see it: its endpoints and an anonymous client.</summary>
 public sealed record RunningService(string Name, IServiceProvider Services, Func<HttpClient> AnonymousClient);
 
-/// <summary>All five services in one process, each on its own database, so their endpoints can be enumerated.</summary>
+/// <summary>All five services in one process, each on its own database, started once for the test classes that look at all of them.</summary>
 public sealed class AllServices : IAsyncLifetime
 {
+    public const string Collection = "all five services";
+
     private readonly List<Func<Task>> _teardown = [];
     private readonly TestBroker _broker = new();
 
@@ -56,7 +58,11 @@ public sealed class AllServices : IAsyncLifetime
     }
 }
 
-public sealed partial class ApiSurfaceTests(AllServices all) : IClassFixture<AllServices>
+[CollectionDefinition(AllServices.Collection)]
+public sealed class AllServicesCollection : ICollectionFixture<AllServices>;
+
+[Collection(AllServices.Collection)]
+public sealed partial class ApiSurfaceTests(AllServices all)
 {
     /// <summary>The only endpoints anyone may call without a token: probes, the API description and the metrics scrape.</summary>
     private static readonly string[] AnonymousByDesign = ["/health/live", "/health/ready", "/openapi/{documentName}.json", "/metrics"];

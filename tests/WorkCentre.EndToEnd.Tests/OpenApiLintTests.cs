@@ -10,7 +10,8 @@ using Xunit.Abstractions;
 namespace WorkCentre.EndToEnd.Tests;
 
 /// <summary>Every service's OpenAPI document passes Redocly's recommended rules: what partners integrate from stays sound.</summary>
-public sealed class OpenApiLintTests(TestBroker broker, ITestOutputHelper output) : IClassFixture<TestBroker>
+[Collection(AllServices.Collection)]
+public sealed class OpenApiLintTests(AllServices all, ITestOutputHelper output)
 {
     public static TheoryData<string> Services =>
         [IntakeService.Name, TrajectoryService.Name, MatchingService.Name, EmployerServiceService.Name, InsightsService.Name];
@@ -34,30 +35,10 @@ public sealed class OpenApiLintTests(TestBroker broker, ITestOutputHelper output
         }
     }
 
-    private Task<string> DocumentOfAsync(string service) => service switch
+    /// <summary>The document as the running service serves it.</summary>
+    private async Task<string> DocumentOfAsync(string service)
     {
-        IntakeService.Name => DocumentOfAsync<IntakeEntryPoint>(),
-        TrajectoryService.Name => DocumentOfAsync<TrajectoryEntryPoint>(),
-        MatchingService.Name => DocumentOfAsync<MatchingEntryPoint>(),
-        EmployerServiceService.Name => DocumentOfAsync<EmployerServiceEntryPoint>(),
-        InsightsService.Name => DocumentOfAsync<InsightsEntryPoint>(),
-        _ => throw new ArgumentOutOfRangeException(nameof(service), service, "not a WorkCentre service"),
-    };
-
-    /// <summary>The document as the running service serves it, on a database of its own.</summary>
-    private async Task<string> DocumentOfAsync<TEntryPoint>() where TEntryPoint : class
-    {
-        var database = new TestDatabase();
-        await database.InitializeAsync();
-        try
-        {
-            await using var host = new ServiceHost<TEntryPoint>(database, broker);
-            using var client = host.CreateClient();
-            return await client.GetStringAsync(OpenApiOperations.DocumentPath);
-        }
-        finally
-        {
-            await database.DisposeAsync();
-        }
+        using var client = all.Services.Single(s => s.Name == service).AnonymousClient();
+        return await client.GetStringAsync(OpenApiOperations.DocumentPath);
     }
 }
