@@ -1,6 +1,7 @@
 using WorkCentre.Intake.Inquiries;
 using WorkCentre.Intake.Inquiries.GettingInquiry;
 using WorkCentre.Intake.Inquiries.RegisteringInquiry;
+using WorkCentre.Intake.Organisations;
 using WorkCentre.Messaging;
 using WorkCentre.ServiceDefaults;
 
@@ -14,7 +15,7 @@ public static class IntakeService
     public static WebApplicationBuilder AddIntake(this WebApplicationBuilder builder) =>
         builder.AddEventSourcing(new EventSourcingSetup(Name)
         {
-            Events = events => events.MapInquiryEvents(),
+            Events = events => events.MapInquiryEvents().MapOrganisationEvents(),
             IntegrationEvents = typeof(IntakeIntegrationEvents),
         });
 
