@@ -98,23 +98,6 @@ public sealed class IdempotencyTests(TestApi api) : IClassFixture<TestApi>
     }
 
     [Fact]
-    public async Task Given_a_request_running_longer_than_any_timeout_When_its_repeat_arrives_Then_409_and_the_handler_runs_once()
-    {
-        var (client, key, name) = (Advisor(), NewKey(), "Very slow " + Guid.NewGuid());
-        var hold = api.Host.Ledger.HoldNext(name);
-        var first = client.SendAsync(Plan(Http.Activity(name), key));
-        await hold.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await AgeKeysAsync(key);
-
-        var repeat = await client.SendAsync(Plan(Http.Activity(name), key));
-        hold.Released.SetResult();
-
-        await repeat.ProblemAsync(HttpStatusCode.Conflict, ProblemTypes.Conflict);
-        Assert.Equal(HttpStatusCode.Created, (await first).StatusCode);
-        Assert.Equal(1, api.Host.Ledger.CountNamed(name));
-    }
-
-    [Fact]
     public async Task Given_a_used_key_When_posting_the_same_body_with_another_query_string_Then_422_and_the_handler_did_not_run()
     {
         var (client, key, name) = (Advisor(), NewKey(), "Query " + Guid.NewGuid());
@@ -165,13 +148,19 @@ public sealed class IdempotencyTests(TestApi api) : IClassFixture<TestApi>
         Assert.Equal(0, api.Host.Ledger.CountNamed(name));
     }
 
-    [Fact]
-    public async Task Given_a_key_whose_first_request_is_still_running_When_the_duplicate_arrives_Then_409_and_the_first_completes()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // a pending key once became free for takeover after two minutes, and the handler ran twice
+    public async Task Given_a_key_whose_first_request_is_still_running_however_long_When_the_duplicate_arrives_Then_409_and_the_first_completes(bool runningLongerThanAnyTimeout)
     {
         var (client, key, name) = (Advisor(), NewKey(), "Held " + Guid.NewGuid());
         var hold = api.Host.Ledger.HoldNext(name);
         var first = client.SendAsync(Plan(Http.Activity(name), key));
         await hold.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        if (runningLongerThanAnyTimeout)
+        {
+            await AgeKeysAsync(key);
+        }
 
         var duplicate = await client.SendAsync(Plan(Http.Activity(name), key));
         hold.Released.SetResult();
