@@ -1,70 +1,87 @@
-using OpenTelemetry;
-using OpenTelemetry.Metrics;
+using System.Diagnostics.Metrics;
 
 namespace WorkCentre.Testing;
 
 /// <summary>
-/// Reads instruments the way an exporter does: an OpenTelemetry meter provider with the in-memory exporter,
-/// collected on demand. Filter by tags, since tests run many stores and services in one process.
+/// Listens to the named meters with a <see cref="MeterListener"/>: gauges are read on demand, counters and
+/// histograms are kept as they are recorded. Not through the OpenTelemetry SDK: it merges same-named instruments
+/// of every service in the process into one stream and drops that stream when any of them is disposed, so one
+/// test's service stopping would blank another's gauge. Filter by tags, since tests run many stores in one process.
 /// </summary>
 public sealed class MetricsRecorder : IDisposable
 {
-    private readonly List<MetricSnapshot> _exported = [];
-    private readonly MeterProvider _provider;
+    private readonly MeterListener _listener = new();
+    private readonly List<Measured> _observed = [];
+    private readonly List<Measured> _recorded = [];
+    private bool _observing;
 
-    public MetricsRecorder(params string[] meters) =>
-        _provider = Sdk.CreateMeterProviderBuilder().AddMeter(meters).AddInMemoryExporter(_exported).Build()!;
-
-    /// <summary>Collects now; the points of <paramref name="instrument"/> that carry every given tag.</summary>
-    public IReadOnlyList<MetricPoint> Collect(string instrument, params (string Key, object? Value)[] tags)
+    public MetricsRecorder(params string[] meters)
     {
-        lock (_exported)
+        _listener.InstrumentPublished = (instrument, listener) =>
         {
-            _exported.Clear();
-            _provider.ForceFlush();
-            return _exported.Where(m => m.Name == instrument)
-                .SelectMany(m => m.MetricPoints)
-                .Where(p => tags.All(t => HasTag(p, t)))
-                .ToList();
-        }
+            if (meters.Contains(instrument.Meter.Name))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<int>((i, v, t, _) => Add(i, v, t));
+        _listener.SetMeasurementEventCallback<long>((i, v, t, _) => Add(i, v, t));
+        _listener.SetMeasurementEventCallback<double>((i, v, t, _) => Add(i, v, t));
+        _listener.Start();
     }
 
-    /// <summary>The one gauge value with these tags, or null when the instrument reported none.</summary>
+    /// <summary>The one value a gauge reports now with these tags, or null when it reported none.</summary>
     public double? Gauge(string instrument, params (string Key, object? Value)[] tags)
     {
-        var points = Collect(instrument, tags);
+        List<Measured> points;
+        lock (_observed)
+        {
+            _observed.Clear();
+            _observing = true;
+            _listener.RecordObservableInstruments();
+            _observing = false;
+            points = _observed.Where(m => m.Instrument == instrument && m.Has(tags)).ToList();
+        }
         return points.Count switch
         {
             0 => null,
-            1 => Value(points[0]),
+            1 => points[0].Value,
             _ => throw new InvalidOperationException($"{points.Count} points of {instrument} match; add a tag that tells them apart."),
         };
     }
 
-    public void Dispose() => _provider.Dispose();
-
-    private static double Value(MetricPoint point)
+    /// <summary>Every value a counter or histogram recorded with these tags since the recorder started.</summary>
+    public IReadOnlyList<double> Recorded(string instrument, params (string Key, object? Value)[] tags)
     {
-        // The point's type follows the instrument: long and double gauges keep their own fields.
-        try
+        lock (_recorded)
         {
-            return point.GetGaugeLastValueLong();
-        }
-        catch (NotSupportedException)
-        {
-            return point.GetGaugeLastValueDouble();
+            return _recorded.Where(m => m.Instrument == instrument && m.Has(tags)).Select(m => m.Value).ToList();
         }
     }
 
-    private static bool HasTag(MetricPoint point, (string Key, object? Value) wanted)
+    public void Dispose() => _listener.Dispose();
+
+    private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        foreach (var tag in point.Tags)
+        var measured = new Measured(instrument.Name, value, tags.ToArray());
+        if (instrument.IsObservable)
         {
-            if (tag.Key == wanted.Key && Equals(tag.Value, wanted.Value))
+            // Observable callbacks run inside RecordObservableInstruments, on the caller's thread, under its lock.
+            if (_observing)
             {
-                return true;
+                _observed.Add(measured);
             }
+            return;
         }
-        return false;
+        lock (_recorded)
+        {
+            _recorded.Add(measured);
+        }
+    }
+
+    private sealed record Measured(string Instrument, double Value, KeyValuePair<string, object?>[] Tags)
+    {
+        public bool Has((string Key, object? Value)[] wanted) =>
+            wanted.All(w => Tags.Any(t => t.Key == w.Key && Equals(t.Value, w.Value)));
     }
 }
