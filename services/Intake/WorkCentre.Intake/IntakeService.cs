@@ -1,29 +1,61 @@
+using WorkCentre.Intake.Consents;
+using WorkCentre.Intake.Consents.RecordingConsent;
+using WorkCentre.Intake.Handovers;
+using WorkCentre.Intake.Handovers.AnsweringHandover;
+using WorkCentre.Intake.Handovers.ListingHandovers;
+using WorkCentre.Intake.Handovers.RequestingHandover;
 using WorkCentre.Intake.Inquiries;
 using WorkCentre.Intake.Inquiries.GettingInquiry;
 using WorkCentre.Intake.Inquiries.RegisteringInquiry;
 using WorkCentre.Intake.Organisations;
+using WorkCentre.Intake.Organisations.ChangingOrganisation;
+using WorkCentre.Intake.Organisations.ListingOrganisations;
+using WorkCentre.Intake.Organisations.RegisteringOrganisation;
 using WorkCentre.Messaging;
 using WorkCentre.ServiceDefaults;
 
 namespace WorkCentre.Intake;
 
-/// <summary>The intake service: inquiries now; participants, consent and warm handovers as they arrive.</summary>
+/// <summary>The intake service: the front door. Inquiries, partner organisations, participants, consent and warm handovers.</summary>
 public static class IntakeService
 {
     public const string Name = "intake";
 
-    public static WebApplicationBuilder AddIntake(this WebApplicationBuilder builder) =>
+    public static WebApplicationBuilder AddIntake(this WebApplicationBuilder builder)
+    {
         builder.AddEventSourcing(new EventSourcingSetup(Name)
         {
-            Events = events => events.MapInquiryEvents().MapOrganisationEvents(),
+            Events = events => events.MapInquiryEvents().MapOrganisationEvents().MapConsentEvents().MapHandoverEvents(),
+            InlineProjections = [typeof(OrganisationDirectory), typeof(ConsentRegister), typeof(HandoverBoard)],
+            TimerHandlers = [typeof(ConsentExpiry), typeof(HandoverClocks)],
             IntegrationEvents = typeof(IntakeIntegrationEvents),
         });
+        // After the platform's schema: the seed writes through the directory's tables.
+        builder.Services.AddHostedService<RegionSeed>();
+        return builder;
+    }
 
     public static WebApplication MapIntake(this WebApplication app)
     {
         var inquiries = app.MapGroup("/inquiries").WithTag("Inquiries", "Questions asked at any partner's desk: \"no wrong door\".");
         inquiries.MapRegisterInquiry();
         inquiries.MapGetInquiry();
+
+        var organisations = app.MapGroup("/organisations")
+            .WithTag("Organisations", "The partner organisations, their inboxes for warm handovers and the service level of each, kept by admins.");
+        organisations.MapListOrganisations();
+        organisations.MapRegisterOrganisation();
+        organisations.MapChangeOrganisation();
+
+        app.MapGroup("/consents")
+            .WithTag("Consents", "A participant's consent per purpose and recipient: given, withdrawn, expired, renewed or corrected, never edited.")
+            .MapConsents();
+
+        var handovers = app.MapGroup("/handovers")
+            .WithTag("Handovers", "Warm handovers to an organisation's inbox: requested, accepted or declined with an alternative, first contact, closed.");
+        handovers.MapRequestHandover();
+        handovers.MapAnswerHandover();
+        handovers.MapListHandovers();
         return app;
     }
 }

@@ -3,7 +3,8 @@ using WorkCentre.Messaging;
 
 namespace WorkCentre.Intake.Organisations;
 
-public enum OrganisationType { Municipality, Uwv, EmployerServicePoint, LearnWorkDesk, MobilityTeam, RegionalProgramme, TrainingProvider, MentalHealthProvider }
+/// <summary>What kind of partner: the work centre itself, a municipality or its work company (werkbedrijf), UWV, a partnership desk, a provider.</summary>
+public enum OrganisationType { WorkCentre, Municipality, WorkCompany, Uwv, EmployerServicePoint, LearnWorkDesk, YouthTransitionPoint, MobilityTeam, TrainingProvider, MentalHealthProvider }
 
 /// <summary>How deeply a partner takes part: only informed, receiving warm handovers, or delivering trajectories with us.</summary>
 public enum ParticipationDepth { InformOnly, AcceptHandovers, CoDeliver }
@@ -73,6 +74,8 @@ public abstract record Organisation
     }
 
     public static readonly Organisation Initial = new Unknown();
+
+    public static readonly Decider<Organisation, OrganisationCommand> Decider = new(StreamType, Initial, Evolve, Decide, s => s is Known);
 
     public static Organisation Evolve(Organisation state, object @event) => (state, @event) switch
     {
