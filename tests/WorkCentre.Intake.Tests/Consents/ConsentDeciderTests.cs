@@ -2,8 +2,8 @@ using WorkCentre.Contracts.Intake;
 using WorkCentre.Intake.Consents;
 using WorkCentre.Messaging;
 using static WorkCentre.Intake.Consents.ConsentCommand;
-using ConsentGiven = WorkCentre.Intake.Consents.ConsentGiven;
 using ConsentExpired = WorkCentre.Intake.Consents.ConsentExpired;
+using ConsentGiven = WorkCentre.Intake.Consents.ConsentGiven;
 using ConsentWithdrawn = WorkCentre.Intake.Consents.ConsentWithdrawn;
 
 namespace WorkCentre.Intake.Tests.Consents;

@@ -5,10 +5,10 @@ using WorkCentre.Messaging;
 using static WorkCentre.Intake.Handovers.HandoverCommand;
 using HandoverAccepted = WorkCentre.Intake.Handovers.HandoverAccepted;
 using HandoverDeclined = WorkCentre.Intake.Handovers.HandoverDeclined;
-using HandoverRequested = WorkCentre.Intake.Handovers.HandoverRequested;
-using HandoverStalled = WorkCentre.Intake.Handovers.HandoverStalled;
 using HandoverExpired = WorkCentre.Intake.Handovers.HandoverExpired;
+using HandoverRequested = WorkCentre.Intake.Handovers.HandoverRequested;
 using HandoverRerouted = WorkCentre.Intake.Handovers.HandoverRerouted;
+using HandoverStalled = WorkCentre.Intake.Handovers.HandoverStalled;
 
 namespace WorkCentre.Intake.Tests.Handovers;
 
