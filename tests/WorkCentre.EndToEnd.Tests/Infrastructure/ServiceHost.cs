@@ -43,11 +43,12 @@ public sealed class ServiceHost<TEntryPoint>(TestDatabase database, TestBroker b
         return CreateDefaultClient(ClientOptions.BaseAddress, new DocumentedStatuses(() => operations.Value));
     }
 
-    public HttpClient ClientAs(string role, string organisation = "werkcentrum-gooi")
+    /// <summary>A client with a staff token; the organisation is a code of the seeded region, the work centre by default.</summary>
+    public HttpClient ClientAs(string role, string organisation = "werkcentrum-zkij")
     {
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            DevelopmentAuth.CreateToken($"staff-{role}-1", [role], organisation, TimeSpan.FromHours(1)));
+            DevelopmentAuth.CreateToken($"staff-{role}-{organisation}", [role], organisation, TimeSpan.FromHours(1)));
         return client;
     }
 
