@@ -1,6 +1,7 @@
 using WorkCentre.Insights.Inquiries;
 using WorkCentre.Insights.Inquiries.GettingInquirySummary;
 using WorkCentre.Insights.Inquiries.RecordingInquiry;
+using WorkCentre.Insights.Participants;
 using WorkCentre.Messaging;
 using WorkCentre.ServiceDefaults;
 
@@ -19,9 +20,10 @@ public static class InsightsService
         builder.Services.AddSingleton(sp => new SmallCells(sp.GetRequiredService<IConfiguration>().GetValue("Insights:SmallCellThreshold", SmallCells.DefaultThreshold)));
         return builder.AddEventSourcing(new EventSourcingSetup(Name)
         {
-            Events = events => events.MapReceivedIntakeEvents(),
-            InlineProjections = [typeof(InquirySummaryProjection)],
-            Consumers = [typeof(InquiryRegisteredConsumer)],
+            Events = events => events.MapReceivedIntakeEvents().MapReceivedParticipantEvents(),
+            InlineProjections = [typeof(InquirySummaryProjection), typeof(ParticipantCountProjection)],
+            // One consumer per contract intake publishes: the forwarder publishes as mandatory and holds at a contract no queue takes.
+            Consumers = [typeof(InquiryRegisteredConsumer), typeof(ParticipantRegisteredConsumer), typeof(ParticipantsMergedConsumer), typeof(DataSubjectErasedConsumer)],
         });
     }
 

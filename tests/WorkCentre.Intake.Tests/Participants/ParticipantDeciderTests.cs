@@ -14,7 +14,7 @@ public sealed class ParticipantDeciderTests
         new("Jan", "van der", "Berg", new DateOnly(1990, 5, 17), "jan@example.nl", "0612345678", "1011 AB", "111222333");
 
     private static ParticipantRegistered Registered(Guid id) =>
-        new(id, Now, "Jan", "van der", "Berg", new DateOnly(1990, 5, 17), "jan@example.nl", "0612345678", "1011 AB", "111222333", "Hilversum", "staff-1");
+        new(id, Now, "Jan", "van der", "Berg", new DateOnly(1990, 5, 17), "jan@example.nl", "0612345678", "1011 AB", "111222333", "Hilversum", IdentitySource.IdentityDocument, "staff-1");
 
     private static Participant Given(params object[] events) => events.Aggregate(Participant.Initial, Participant.Evolve);
 
@@ -32,7 +32,7 @@ public sealed class ParticipantDeciderTests
     [Fact]
     public void Given_nothing_When_registering_Then_registered_with_the_details_and_nothing_merged()
     {
-        var registered = Assert.IsType<ParticipantRegistered>(Assert.Single(When(new Register(Jan, JanDetails, "Hilversum", "staff-1", Now))));
+        var registered = Assert.IsType<ParticipantRegistered>(Assert.Single(When(new Register(Jan, JanDetails, "Hilversum", IdentitySource.IdentityDocument, "staff-1", Now))));
 
         var state = Assert.IsType<Participant.Registered>(Participant.Evolve(Participant.Initial, registered));
         Assert.Equal(JanDetails, state.Details);
@@ -43,7 +43,7 @@ public sealed class ParticipantDeciderTests
 
     [Fact]
     public void Given_a_registered_participant_When_registering_the_same_id_again_Then_refused() =>
-        Assert.Equal("participant.already-registered", Refused(new Register(Jan, JanDetails, null, "staff-1", Now), Registered(Jan)));
+        Assert.Equal("participant.already-registered", Refused(new Register(Jan, JanDetails, null, IdentitySource.SelfDeclared, "staff-1", Now), Registered(Jan)));
 
     [Fact]
     public void Given_nothing_When_erasing_Then_refused_as_unknown() =>
@@ -67,7 +67,7 @@ public sealed class ParticipantDeciderTests
     [Fact]
     public void Given_an_erased_participant_When_registering_the_id_again_Then_refused() =>
         Assert.Equal("participant.already-registered",
-            Refused(new Register(Jan, JanDetails, null, "staff-1", Now), Registered(Jan), new ParticipantErased(Jan, ErasureReason.RegisteredInError, Now, "staff-1")));
+            Refused(new Register(Jan, JanDetails, null, IdentitySource.SelfDeclared, "staff-1", Now), Registered(Jan), new ParticipantErased(Jan, ErasureReason.RegisteredInError, Now, "staff-1")));
 
     [Fact]
     public void Given_a_merged_participant_When_erasing_Then_erased_and_still_pointing_at_the_survivor()

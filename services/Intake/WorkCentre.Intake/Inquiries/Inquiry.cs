@@ -75,6 +75,7 @@ public sealed class IntakeIntegrationEvents : IIntegrationEventMapper
     {
         InquiryRegistered e => new WorkCentre.Contracts.Intake.InquiryRegistered(
             e.InquiryId, e.OccurredAt, e.Channel, e.RequesterType, e.Domain, e.Municipality, e.Location),
+        Participants.ParticipantRegistered or Participants.ParticipantMerged or Participants.ParticipantErased => Participants.ParticipantIntegrationEvents.Map(envelope.Data),
         _ => null,
     };
 }

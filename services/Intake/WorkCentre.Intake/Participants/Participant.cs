@@ -4,6 +4,9 @@ using WorkCentre.Privacy;
 
 namespace WorkCentre.Intake.Participants;
 
+/// <summary>How the advisor established who the person is: every fact has its source.</summary>
+public enum IdentitySource { IdentityDocument, SelfDeclared, PartnerReferral }
+
 /// <summary>Why a participant's personal data was erased; a code, never the request's wording.</summary>
 public enum ErasureReason { SubjectRequest, RegisteredInError, RetentionExpired }
 
@@ -23,6 +26,7 @@ public sealed record ParticipantRegistered(
     [property: PersonalData] string Postcode,
     [property: PersonalData] string? Bsn,
     string? Municipality,
+    IdentitySource IdentitySource,
     string RegisteredBy) : IOccurredAt;
 
 /// <summary>On the merged participant's stream: reads of it go to the surviving participant from now on.</summary>
@@ -46,7 +50,8 @@ public sealed record PersonalDetails(
 
 public abstract record ParticipantCommand(Guid ParticipantId, string Actor, DateTimeOffset Now)
 {
-    public sealed record Register(Guid ParticipantId, PersonalDetails Details, string? Municipality, string Actor, DateTimeOffset Now)
+    public sealed record Register(
+        Guid ParticipantId, PersonalDetails Details, string? Municipality, IdentitySource IdentitySource, string Actor, DateTimeOffset Now)
         : ParticipantCommand(ParticipantId, Actor, Now);
 
     /// <summary>Decided with <see cref="Participant.DecideMerge"/>: it needs the surviving participant's state too.</summary>
@@ -148,7 +153,7 @@ public abstract record Participant
     {
         var d = c.Details;
         return [new ParticipantRegistered(c.ParticipantId, c.Now, d.GivenName, d.Prefix, d.FamilyName, d.DateOfBirth, d.Email, d.Phone, d.Postcode, d.Bsn,
-            c.Municipality, c.Actor)];
+            c.Municipality, c.IdentitySource, c.Actor)];
     }
 
     private static DomainRuleViolationException Unknown(Guid id) => Violation("participant.unknown", $"Participant {id} is not registered.");
