@@ -42,6 +42,9 @@ public static class EventSourcingHost
             MasterKey = configuration["Privacy:MasterKey"] ?? (development ? PrivacyOptions.DevelopmentMasterKey : null),
         }.RefuseDevelopmentKey(development, builder.Environment.EnvironmentName));
         services.AddSingleton(sp => new PersonalDataProtector(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PrivacyOptions>()));
+        // Every read of personal data by staff is recorded; the duplicate-detection hashes use keys derived from the master key.
+        services.AddSingleton(sp => new PersonalDataReads(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PrivacyOptions>()));
+        services.AddSingleton(sp => new BlindIndex(sp.GetRequiredService<PrivacyOptions>()));
         foreach (var projection in setup.InlineProjections.Concat(setup.AsyncProjections))
         {
             services.AddSingleton(projection);
@@ -163,6 +166,7 @@ public static class EventSourcingHost
             {
                 await services.GetRequiredService<EventStore.EventStore>().ApplySchemaAsync(ct);
                 await services.GetRequiredService<PersonalDataProtector>().Keys.ApplySchemaAsync(ct);
+                await services.GetRequiredService<PersonalDataReads>().ApplySchemaAsync(ct);
                 await MessagingSchema.ApplyAsync(dataSource, ct);
                 foreach (var owner in setup.InlineProjections.Concat(setup.AsyncProjections)
                              .Select(services.GetRequiredService).OfType<IReadModelSchema>())

@@ -51,7 +51,7 @@ public sealed class IntakeOnAClock : IAsyncLifetime
     /// <summary>Moves the clock and fires what came due, as the poller would on its next round.</summary>
     public async Task MoveToAsync(DateTimeOffset moment)
     {
-        Clock.SetUtcNow(moment);
+        Clock.SetUtcNow(moment.ToUniversalTime());
         await Intake.Services.GetServices<IHostedService>().OfType<TimerPoller>().Single().FireDueAsync(default);
     }
 }
@@ -228,6 +228,8 @@ public sealed class HandoverApiTests(IntakeOnAClock services) : IClassFixture<In
             : new Dictionary<string, string> { ["contact"] = "Prefers a call in the morning.", ["health"] = health },
     };
 
+    private static readonly string[] ConsentedCategories = ["contact", "employmentSituation"];
+
     private static int _people;
 
     private static async Task<Guid> RegisterParticipantAsync(HttpClient advisor)
@@ -236,8 +238,9 @@ public sealed class HandoverApiTests(IntakeOnAClock services) : IClassFixture<In
         var response = await advisor.PostAsJsonAsync("/participants", new
         {
             givenName = "Sanne",
-            familyName = $"Handover{n}",
-            dateOfBirth = "1986-03-14",
+            familyName = "de Vries",
+            // A person per test: the same name, birth date and postcode would be a duplicate.
+            dateOfBirth = new DateOnly(1986, 3, 14).AddDays(n),
             postcode = "2011 AB",
             municipality = "Haarlem",
             email = $"sanne{n}@example.nl",
@@ -255,7 +258,7 @@ public sealed class HandoverApiTests(IntakeOnAClock services) : IClassFixture<In
             purpose = "handover",
             recipientOrganisationId = recipient,
             legalBasis = "consent",
-            dataCategories = new[] { "contact", "employmentSituation" },
+            dataCategories = ConsentedCategories,
             collectionMethod = "written",
             expiresAt = services.Clock.GetUtcNow().AddYears(1),
         }, Json.Options);

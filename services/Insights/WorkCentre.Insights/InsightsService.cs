@@ -1,6 +1,8 @@
 using WorkCentre.Insights.Inquiries;
 using WorkCentre.Insights.Inquiries.GettingInquirySummary;
 using WorkCentre.Insights.Inquiries.RecordingInquiry;
+using WorkCentre.Insights.Journeys;
+using WorkCentre.Insights.Participants;
 using WorkCentre.Messaging;
 using WorkCentre.ServiceDefaults;
 
@@ -19,9 +21,14 @@ public static class InsightsService
         builder.Services.AddSingleton(sp => new SmallCells(sp.GetRequiredService<IConfiguration>().GetValue("Insights:SmallCellThreshold", SmallCells.DefaultThreshold)));
         return builder.AddEventSourcing(new EventSourcingSetup(Name)
         {
-            Events = events => events.MapReceivedIntakeEvents(),
-            InlineProjections = [typeof(InquirySummaryProjection)],
-            Consumers = [typeof(InquiryRegisteredConsumer)],
+            Events = events => events.MapReceivedIntakeEvents().MapReceivedParticipantEvents().MapReceivedJourneyEvents(),
+            InlineProjections = [typeof(InquirySummaryProjection), typeof(ParticipantCountProjection), typeof(HandoverFlowProjection)],
+            // One consumer per contract intake publishes: the forwarder publishes as mandatory and holds at a contract no queue takes.
+            Consumers =
+            [
+                typeof(InquiryRegisteredConsumer), typeof(ParticipantRegisteredConsumer), typeof(ParticipantsMergedConsumer), typeof(DataSubjectErasedConsumer),
+                .. ReceivedJourneyEvents.Consumers,
+            ],
         });
     }
 

@@ -3,6 +3,7 @@ using WorkCentre.Intake.Consents.RecordingConsent;
 using WorkCentre.Intake.Handovers;
 using WorkCentre.Intake.Handovers.AnsweringHandover;
 using WorkCentre.Intake.Handovers.ListingHandovers;
+using WorkCentre.Intake.Handovers.ReadingSummary;
 using WorkCentre.Intake.Handovers.RequestingHandover;
 using WorkCentre.Intake.Inquiries;
 using WorkCentre.Intake.Inquiries.GettingInquiry;
@@ -11,6 +12,12 @@ using WorkCentre.Intake.Organisations;
 using WorkCentre.Intake.Organisations.ChangingOrganisation;
 using WorkCentre.Intake.Organisations.ListingOrganisations;
 using WorkCentre.Intake.Organisations.RegisteringOrganisation;
+using WorkCentre.Intake.Participants;
+using WorkCentre.Intake.Participants.ErasingParticipant;
+using WorkCentre.Intake.Participants.GettingParticipant;
+using WorkCentre.Intake.Participants.ListingReads;
+using WorkCentre.Intake.Participants.MergingParticipants;
+using WorkCentre.Intake.Participants.RegisteringParticipant;
 using WorkCentre.Messaging;
 using WorkCentre.ServiceDefaults;
 
@@ -25,8 +32,8 @@ public static class IntakeService
     {
         builder.AddEventSourcing(new EventSourcingSetup(Name)
         {
-            Events = events => events.MapInquiryEvents().MapOrganisationEvents().MapConsentEvents().MapHandoverEvents(),
-            InlineProjections = [typeof(OrganisationDirectory), typeof(ConsentRegister), typeof(HandoverBoard)],
+            Events = events => events.MapInquiryEvents().MapOrganisationEvents().MapParticipantEvents().MapConsentEvents().MapHandoverEvents(),
+            InlineProjections = [typeof(OrganisationDirectory), typeof(ParticipantMatchKeys), typeof(ConsentRegister), typeof(HandoverBoard)],
             TimerHandlers = [typeof(ConsentExpiry), typeof(HandoverClocks)],
             IntegrationEvents = typeof(IntakeIntegrationEvents),
         });
@@ -40,6 +47,14 @@ public static class IntakeService
         var inquiries = app.MapGroup("/inquiries").WithTag("Inquiries", "Questions asked at any partner's desk: \"no wrong door\".");
         inquiries.MapRegisterInquiry();
         inquiries.MapGetInquiry();
+
+        var participants = app.MapGroup("/participants").WithTag("Participants",
+            "People registered at intake under a pseudonymous id: personal data read for a stated purpose and audited, duplicates merged, erasure on request.");
+        participants.MapRegisterParticipant();
+        participants.MapGetParticipant();
+        participants.MapMergeParticipant();
+        participants.MapEraseParticipant();
+        participants.MapListParticipantReads();
 
         var organisations = app.MapGroup("/organisations")
             .WithTag("Organisations", "The partner organisations, their inboxes for warm handovers and the service level of each, kept by admins.");
@@ -56,6 +71,7 @@ public static class IntakeService
         handovers.MapRequestHandover();
         handovers.MapAnswerHandover();
         handovers.MapListHandovers();
+        handovers.MapReadHandoverSummary();
         return app;
     }
 }

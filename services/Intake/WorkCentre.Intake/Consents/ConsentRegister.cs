@@ -84,7 +84,7 @@ public sealed class ConsentRegister(NpgsqlDataSource database) : IProjection, IR
             "collection_method, given_at, expires_at, status, ended_at, replaces, replaced_by from intake.consents where " + where);
         foreach (var value in values)
         {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = value });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(value) });
         }
         var found = new List<ConsentView>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -110,7 +110,7 @@ public sealed class ConsentRegister(NpgsqlDataSource database) : IProjection, IR
         var cmd = new NpgsqlCommand(sql, connection, transaction);
         foreach (var value in values)
         {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = value });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(value) });
         }
         return cmd;
     }

@@ -84,7 +84,7 @@ public sealed class HandoverBoard(NpgsqlDataSource database) : IProjection, IRea
             await using var cmd = new NpgsqlCommand(sql, connection, transaction);
             foreach (var value in values)
             {
-                cmd.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(value) });
             }
             await cmd.ExecuteNonQueryAsync(ct);
         }
@@ -125,7 +125,7 @@ public sealed class HandoverBoard(NpgsqlDataSource database) : IProjection, IRea
         cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         foreach (var value in values)
         {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(value) });
         }
         var items = new List<HandoverView>();
         long total = 0;

@@ -67,14 +67,3 @@ public static class InquiryEvents
     public static EventTypeRegistry MapInquiryEvents(this EventTypeRegistry events) =>
         events.Map<InquiryRegistered>("intake.inquiry_registered.v1");
 }
-
-/// <summary>What other services may know of intake's events: ids and non-identifying attributes only.</summary>
-public sealed class IntakeIntegrationEvents : IIntegrationEventMapper
-{
-    public object? Map(EventEnvelope envelope) => envelope.Data switch
-    {
-        InquiryRegistered e => new WorkCentre.Contracts.Intake.InquiryRegistered(
-            e.InquiryId, e.OccurredAt, e.Channel, e.RequesterType, e.Domain, e.Municipality, e.Location),
-        _ => null,
-    };
-}

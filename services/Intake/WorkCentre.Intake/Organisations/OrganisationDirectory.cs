@@ -66,7 +66,7 @@ public sealed class OrganisationDirectory(NpgsqlDataSource database) : IProjecti
             await using var cmd = new NpgsqlCommand(sql, connection, transaction);
             foreach (var value in parameters)
             {
-                cmd.Parameters.Add(new NpgsqlParameter { Value = value });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(value) });
             }
             await cmd.ExecuteNonQueryAsync(ct);
         }

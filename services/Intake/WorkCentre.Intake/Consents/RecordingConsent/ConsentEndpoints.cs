@@ -106,7 +106,7 @@ public static class ConsentEndpoints
         {
             return new Validation().Add("expiresAt", "The new expiry is required.").Problem();
         }
-        return await ReplaceAsync(consentId, ReplacementReason.Renewal, given => given.Terms with { ExpiresAt = request.ExpiresAt.Value },
+        return await ReplaceAsync(consentId, ReplacementReason.Renewal, given => given.Terms with { ExpiresAt = request.ExpiresAt.Value.ToUniversalTime() },
             ifMatch, user, store, directory, time, http, ct);
     }
 
@@ -209,7 +209,7 @@ public static class ConsentEndpoints
 
     private static ConsentTerms Terms(GiveConsentRequest r) => new(
         r.Purpose!.Value, r.RecipientOrganisationId, string.IsNullOrWhiteSpace(r.RecipientCategory) ? null : r.RecipientCategory.Trim(), r.LegalBasis!.Value,
-        r.DataCategories!, r.CollectionMethod!.Value, string.IsNullOrWhiteSpace(r.Witness) ? null : r.Witness.Trim(), r.ExpiresAt!.Value);
+        r.DataCategories!, r.CollectionMethod!.Value, string.IsNullOrWhiteSpace(r.Witness) ? null : r.Witness.Trim(), r.ExpiresAt!.Value.ToUniversalTime());
 
     private static async Task<ConsentView> ViewAsync(EventStore.EventStore store, Guid consentId, CancellationToken ct)
     {
