@@ -19,3 +19,25 @@ public readonly record struct Paging(int PageNumber, int PageSize)
         return new Paging(Math.Max(page ?? 1, 1), Math.Clamp(pageSize ?? DefaultSize, 1, MaxSize));
     }
 }
+
+/// <summary>Enum values in query strings, spelled as in JSON bodies (camelCase) or in any case.</summary>
+public static class QueryValues
+{
+    /// <summary>
+    /// The value named by <paramref name="text"/>, or null when absent; an unknown name adds an error listing the known ones.
+    /// The framework's own binding is case-sensitive and would refuse the <c>learning</c> that JSON bodies use.
+    /// </summary>
+    public static TEnum? Choice<TEnum>(this Validation validation, string field, string? text) where TEnum : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        if (Enum.TryParse<TEnum>(text.Trim(), ignoreCase: true, out var value) && Enum.IsDefined(value))
+        {
+            return value;
+        }
+        validation.Add(field, $"One of: {string.Join(", ", Enum.GetNames<TEnum>().Select(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName))}.");
+        return null;
+    }
+}

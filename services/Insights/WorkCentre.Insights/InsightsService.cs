@@ -27,6 +27,7 @@ public static class InsightsService
             Consumers =
             [
                 typeof(InquiryRegisteredConsumer), typeof(ParticipantRegisteredConsumer), typeof(ParticipantsMergedConsumer), typeof(DataSubjectErasedConsumer),
+                .. ReceivedIntakeEvents.LaterFacts,
                 .. ReceivedJourneyEvents.Consumers,
             ],
         });

@@ -13,6 +13,9 @@ public sealed class IntakeIntegrationEvents : IIntegrationEventMapper
     public object? Map(EventEnvelope envelope) => envelope.Data switch
     {
         InquiryRegistered e => new Contracts.Intake.InquiryRegistered(e.InquiryId, e.OccurredAt, e.Channel, e.RequesterType, e.Domain, e.Municipality, e.Location),
+        InquiryAnswered e => new Contracts.Intake.InquiryAnswered(e.InquiryId, e.OccurredAt),
+        InquiryForwardedToEmployerService e => new Contracts.Intake.EmployerQuestionForwarded(e.InquiryId, e.Domain, e.Municipality, e.OccurredAt),
+        InquiryClosed e => new Contracts.Intake.InquiryClosed(e.InquiryId, e.Outcome, e.OccurredAt),
         var data => ParticipantIntegrationEvents.Map(data) ?? ConsentIntegrationEvents.Map(data) ?? HandoverIntegrationEvents.Map(data),
     };
 }

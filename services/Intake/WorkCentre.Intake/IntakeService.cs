@@ -7,6 +7,8 @@ using WorkCentre.Intake.Handovers.ReadingSummary;
 using WorkCentre.Intake.Handovers.RequestingHandover;
 using WorkCentre.Intake.Inquiries;
 using WorkCentre.Intake.Inquiries.GettingInquiry;
+using WorkCentre.Intake.Inquiries.HandlingInquiry;
+using WorkCentre.Intake.Inquiries.ListingInquiries;
 using WorkCentre.Intake.Inquiries.RegisteringInquiry;
 using WorkCentre.Intake.Organisations;
 using WorkCentre.Intake.Organisations.ChangingOrganisation;
@@ -33,7 +35,7 @@ public static class IntakeService
         builder.AddEventSourcing(new EventSourcingSetup(Name)
         {
             Events = events => events.MapInquiryEvents().MapOrganisationEvents().MapParticipantEvents().MapConsentEvents().MapHandoverEvents(),
-            InlineProjections = [typeof(OrganisationDirectory), typeof(ParticipantMatchKeys), typeof(ConsentRegister), typeof(HandoverBoard)],
+            InlineProjections = [typeof(OrganisationDirectory), typeof(InquiryLog), typeof(ParticipantMatchKeys), typeof(ConsentRegister), typeof(HandoverBoard)],
             TimerHandlers = [typeof(ConsentExpiry), typeof(HandoverClocks)],
             IntegrationEvents = typeof(IntakeIntegrationEvents),
         });
@@ -47,6 +49,8 @@ public static class IntakeService
         var inquiries = app.MapGroup("/inquiries").WithTag("Inquiries", "Questions asked at any partner's desk: \"no wrong door\".");
         inquiries.MapRegisterInquiry();
         inquiries.MapGetInquiry();
+        inquiries.MapListInquiries();
+        inquiries.MapInquiryCommands();
 
         var participants = app.MapGroup("/participants").WithTag("Participants",
             "People registered at intake under a pseudonymous id: personal data read for a stated purpose and audited, duplicates merged, erasure on request.");

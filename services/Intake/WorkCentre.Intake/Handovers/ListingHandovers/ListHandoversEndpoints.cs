@@ -31,24 +31,26 @@ public static class ListHandoversEndpoints
     }
 
     private static async Task<Results<Ok<Page<HandoverView>>, ValidationProblem>> InboxAsync(
-        Guid? inboxId, HandoverStatus? status, int? page, int? pageSize, ClaimsPrincipal user, OrganisationDirectory directory, HandoverBoard board,
+        Guid? inboxId, string? status, int? page, int? pageSize, ClaimsPrincipal user, OrganisationDirectory directory, HandoverBoard board,
         TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation();
+        var wanted = validation.Choice<HandoverStatus>("status", status);
         var paging = Paging.From(page, pageSize, validation);
         if (!validation.IsValid)
         {
             return validation.Problem();
         }
         var staff = await StaffMember.ResolveAsync(user, directory, ct);
-        return TypedResults.Ok(await board.InboxAsync(staff.Works, inboxId, status, paging, time.GetUtcNow(), ct));
+        return TypedResults.Ok(await board.InboxAsync(staff.Works, inboxId, wanted, paging, time.GetUtcNow(), ct));
     }
 
     private static async Task<Results<Ok<Page<HandoverView>>, ValidationProblem>> SentAsync(
-        HandoverStatus? status, int? page, int? pageSize, ClaimsPrincipal user, OrganisationDirectory directory, HandoverBoard board, TimeProvider time,
+        string? status, int? page, int? pageSize, ClaimsPrincipal user, OrganisationDirectory directory, HandoverBoard board, TimeProvider time,
         CancellationToken ct)
     {
         var validation = new Validation();
+        var wanted = validation.Choice<HandoverStatus>("status", status);
         var paging = Paging.From(page, pageSize, validation);
         if (!validation.IsValid)
         {
@@ -57,7 +59,7 @@ public static class ListHandoversEndpoints
         var staff = await StaffMember.ResolveAsync(user, directory, ct);
         return staff.Organisation is null
             ? TypedResults.Ok(new Page<HandoverView>([], paging.PageNumber, paging.PageSize, 0))
-            : TypedResults.Ok(await board.SentAsync(staff.Organisation.OrganisationId, status, paging, time.GetUtcNow(), ct));
+            : TypedResults.Ok(await board.SentAsync(staff.Organisation.OrganisationId, wanted, paging, time.GetUtcNow(), ct));
     }
 
     private static async Task<Results<Ok<HandoverView>, NotFound>> GetAsync(

@@ -1,13 +1,8 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using WorkCentre.Contracts.Intake;
 using WorkCentre.ServiceDefaults;
 
 namespace WorkCentre.Intake.Inquiries.GettingInquiry;
-
-/// <summary>The inquiry without its question text: the text may hold personal data and is not shown here.</summary>
-public sealed record InquiryView(
-    Guid InquiryId, DateTimeOffset RegisteredAt, InquiryChannel Channel, RequesterType RequesterType,
-    QuestionDomain Domain, string Municipality, string Location);
 
 public static class GetInquiryEndpoint
 {
@@ -16,18 +11,24 @@ public static class GetInquiryEndpoint
             .RequireAuthorization(policy => policy.RequireRole(Roles.Advisor, Roles.Partner, Roles.Admin))
             .WithName("GetInquiry")
             .WithSummary("Reads an inquiry without its question text.")
-            .WithResponseDescription(StatusCodes.Status404NotFound, "No inquiry with this id.")
+            .WithDescription("Front-desk advisors see inquiries registered at any door; partner staff only those registered at their own organisation's desk.")
+            .WithResponseDescription(StatusCodes.Status404NotFound, "No inquiry with this id that you may see.")
             .WithResponseHeader(StatusCodes.Status200OK, "ETag", "The inquiry's version, e.g. `\"1\"`.");
 
-    private static async Task<Results<Ok<InquiryView>, NotFound>> HandleAsync(Guid inquiryId, EventStore.EventStore store, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<InquiryView>, NotFound>> HandleAsync(Guid inquiryId, ClaimsPrincipal user, InquiryLog log, HttpContext http, CancellationToken ct)
     {
-        var fetched = await store.FetchForWritingAsync(inquiryId, Inquiry.Initial, Inquiry.Evolve, ct);
-        if (fetched.State is not Inquiry.Registered inquiry)
+        if (await log.GetAsync(inquiryId, ct) is not { } inquiry || !InquiryAccess.MaySee(user, inquiry.Organisation))
         {
             return TypedResults.NotFound();
         }
-        http.Response.Headers.ETag = $"\"{fetched.Version}\"";
-        return TypedResults.Ok(new InquiryView(inquiry.InquiryId, inquiry.RegisteredAt, inquiry.Channel, inquiry.RequesterType,
-            inquiry.Domain, inquiry.Municipality, inquiry.Location));
+        http.Response.Headers.ETag = Messaging.ETags.Of(inquiry.Version);
+        return TypedResults.Ok(inquiry);
     }
+}
+
+/// <summary>One front door: advisors see inquiries from every desk; a partner's staff see their own desk's, and are not told of others.</summary>
+public static class InquiryAccess
+{
+    public static bool MaySee(ClaimsPrincipal user, string? registeredAt) =>
+        user.IsInRole(Roles.Advisor) || user.IsInRole(Roles.Admin) || (registeredAt is not null && registeredAt == user.OrganisationOf());
 }

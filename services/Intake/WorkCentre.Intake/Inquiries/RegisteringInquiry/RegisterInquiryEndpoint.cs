@@ -45,7 +45,7 @@ public static class RegisterInquiryEndpoint
         var actor = user.ActorOf();
         var command = new RegisterInquiry(inquiryId, request.Channel!.Value, request.RequesterType!.Value, request.Domain!.Value,
             request.Municipality!.Trim(), request.Location!.Trim(), string.IsNullOrWhiteSpace(request.Question) ? null : request.Question.Trim(),
-            actor, time.GetUtcNow());
+            actor, time.GetUtcNow(), user.OrganisationOf());
         var events = Inquiry.Decide(command, Inquiry.Initial);
         var metadata = new EventMetadata
         {
