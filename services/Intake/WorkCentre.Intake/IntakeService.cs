@@ -5,6 +5,7 @@ using WorkCentre.Intake.Handovers.AnsweringHandover;
 using WorkCentre.Intake.Handovers.ListingHandovers;
 using WorkCentre.Intake.Handovers.ReadingSummary;
 using WorkCentre.Intake.Handovers.RequestingHandover;
+using WorkCentre.Intake.InformationSessions;
 using WorkCentre.Intake.Inquiries;
 using WorkCentre.Intake.Inquiries.GettingInquiry;
 using WorkCentre.Intake.Inquiries.HandlingInquiry;
@@ -34,8 +35,8 @@ public static class IntakeService
     {
         builder.AddEventSourcing(new EventSourcingSetup(Name)
         {
-            Events = events => events.MapInquiryEvents().MapOrganisationEvents().MapParticipantEvents().MapConsentEvents().MapHandoverEvents(),
-            InlineProjections = [typeof(OrganisationDirectory), typeof(InquiryLog), typeof(ParticipantMatchKeys), typeof(ConsentRegister), typeof(HandoverBoard)],
+            Events = events => events.MapInquiryEvents().MapOrganisationEvents().MapParticipantEvents().MapConsentEvents().MapHandoverEvents().MapInformationSessionEvents(),
+            InlineProjections = [typeof(OrganisationDirectory), typeof(InquiryLog), typeof(ParticipantMatchKeys), typeof(ConsentRegister), typeof(HandoverBoard), typeof(InformationSessionTable)],
             TimerHandlers = [typeof(ConsentExpiry), typeof(HandoverClocks)],
             IntegrationEvents = typeof(IntakeIntegrationEvents),
         });
@@ -59,6 +60,10 @@ public static class IntakeService
         participants.MapMergeParticipant();
         participants.MapEraseParticipant();
         participants.MapListParticipantReads();
+
+        app.MapGroup("/information-sessions")
+            .WithTag("Information sessions", "Group information sessions per programme, recorded as a headcount without personal data.")
+            .MapInformationSessions();
 
         var organisations = app.MapGroup("/organisations")
             .WithTag("Organisations", "The partner organisations, their inboxes for warm handovers and the service level of each, kept by admins.");
