@@ -11,7 +11,7 @@ public sealed class InformationSessionDeciderTests
     private static readonly DateOnly Today = new(2026, 12, 2);
     private static readonly Guid Id = Guid.CreateVersion7();
 
-    private static Record Session(int headcount = 42, DateOnly? heldOn = null) =>
+    private static InformationSessionCommand.Record Session(int headcount = 42, DateOnly? heldOn = null) =>
         new(Id, "ZorgStart", "Spaarne Gasthuis", "Haarlem", heldOn ?? Today, Today, headcount, "advisor-1", Now);
 
     private static string Refused(InformationSessionCommand command, params object[] given) =>
