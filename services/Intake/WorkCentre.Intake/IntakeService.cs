@@ -1,3 +1,4 @@
+using WorkCentre.Intake.Campaigns;
 using WorkCentre.Intake.Consents;
 using WorkCentre.Intake.Consents.RecordingConsent;
 using WorkCentre.Intake.Handovers;
@@ -35,10 +36,11 @@ public static class IntakeService
     {
         builder.AddEventSourcing(new EventSourcingSetup(Name)
         {
-            Events = events => events.MapInquiryEvents().MapOrganisationEvents().MapParticipantEvents().MapConsentEvents().MapHandoverEvents().MapInformationSessionEvents(),
-            InlineProjections = [typeof(OrganisationDirectory), typeof(InquiryLog), typeof(ParticipantMatchKeys), typeof(ConsentRegister), typeof(HandoverBoard), typeof(InformationSessionTable)],
+            Events = events => events.MapInquiryEvents().MapOrganisationEvents().MapParticipantEvents().MapConsentEvents().MapHandoverEvents().MapInformationSessionEvents().MapCampaignEvents(),
+            InlineProjections = [typeof(OrganisationDirectory), typeof(InquiryLog), typeof(ParticipantMatchKeys), typeof(ConsentRegister), typeof(HandoverBoard), typeof(InformationSessionTable), typeof(CampaignProgress)],
             TimerHandlers = [typeof(ConsentExpiry), typeof(HandoverClocks)],
             IntegrationEvents = typeof(IntakeIntegrationEvents),
+            Consumers = [typeof(RedundancyAnnouncedConsumer)],
         });
         // After the platform's schema: the seed writes through the directory's tables.
         builder.Services.AddHostedService<RegionSeed>();
@@ -60,6 +62,10 @@ public static class IntakeService
         participants.MapMergeParticipant();
         participants.MapEraseParticipant();
         participants.MapListParticipantReads();
+
+        app.MapGroup("/campaigns")
+            .WithTag("Campaigns", "Bulk-intake campaigns opened when an employer announces redundancies, with the inquiries and participants linked to each.")
+            .MapCampaigns();
 
         app.MapGroup("/information-sessions")
             .WithTag("Information sessions", "Group information sessions per programme, recorded as a headcount without personal data.")

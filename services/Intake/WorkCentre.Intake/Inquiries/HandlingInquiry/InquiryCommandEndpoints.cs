@@ -16,6 +16,8 @@ public sealed record TurnIntoIntakeRequest(Guid? ParticipantId = null);
 
 public sealed record CloseInquiryRequest(InquiryOutcome? Outcome = null);
 
+public sealed record LinkToCampaignRequest(Guid? CampaignId = null);
+
 /// <summary>What the desk does with a question: answer it, send an employer's on to the service point, turn it into an intake, close it.</summary>
 public static class InquiryCommandEndpoints
 {
@@ -41,6 +43,10 @@ public static class InquiryCommandEndpoints
         group.MapPost("/{inquiryId:guid}/intake", TurnIntoIntakeAsync)
             .WithName("TurnInquiryIntoIntake")
             .WithSummary("Links the inquiry to the participant registered for it: the question became a journey.")
+            .AsInquiryCommand();
+        group.MapPost("/{inquiryId:guid}/campaign", LinkToCampaignAsync)
+            .WithName("LinkInquiryToCampaign")
+            .WithSummary("Links the inquiry to a bulk-intake campaign, e.g. a worker of an employer that announced redundancies.")
             .AsInquiryCommand();
         group.MapPost("/{inquiryId:guid}/closure", (Guid inquiryId, CloseInquiryRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user,
                 EventStore.EventStore store, InquiryLog log, TimeProvider time, HttpContext http, CancellationToken ct) =>
@@ -70,6 +76,21 @@ public static class InquiryCommandEndpoints
             return Problems.RuleViolated("inquiry.participant-unknown", $"No participant {participant} is registered.");
         }
         return await RunAsync(inquiryId, new InquiryCommand.TurnIntoIntake(inquiryId, participant, user.ActorOf(), time.GetUtcNow()), ifMatch, user, store, log, http, ct);
+    }
+
+    private static async Task<Results<Ok<InquiryView>, NotFound, ProblemHttpResult, ValidationProblem>> LinkToCampaignAsync(
+        Guid inquiryId, LinkToCampaignRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user, EventStore.EventStore store,
+        InquiryLog log, Campaigns.CampaignProgress campaigns, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        if (request.CampaignId is not { } campaign)
+        {
+            return new Validation().Add("campaignId", "The campaign is required.").Problem();
+        }
+        if (await campaigns.ListAsync(campaign, ct) is [])
+        {
+            return Problems.RuleViolated("inquiry.campaign-unknown", $"No campaign {campaign} is open.");
+        }
+        return await RunAsync(inquiryId, new InquiryCommand.LinkToCampaign(inquiryId, campaign, user.ActorOf(), time.GetUtcNow()), ifMatch, user, store, log, http, ct);
     }
 
     private static async Task<Results<Ok<InquiryView>, NotFound, ProblemHttpResult, ValidationProblem>> RunAsync(
