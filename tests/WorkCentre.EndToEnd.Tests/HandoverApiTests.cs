@@ -48,11 +48,15 @@ public sealed class IntakeOnAClock : IAsyncLifetime
         await Task.WhenAll(_intakeDatabase.DisposeAsync(), _insightsDatabase.DisposeAsync(), _broker.DisposeAsync());
     }
 
-    /// <summary>Moves the clock and fires what came due, as the poller would on its next round.</summary>
+    /// <summary>Moves the clock and waits until every timer then due has fired, by this call or by the running poller.</summary>
     public async Task MoveToAsync(DateTimeOffset moment)
     {
         Clock.SetUtcNow(moment.ToUniversalTime());
         await Intake.Services.GetServices<IHostedService>().OfType<TimerPoller>().Single().FireDueAsync(default);
+        // The service's own poller may hold a due timer mid-fire (claimed with SKIP LOCKED), so the call above can pass it by.
+        await Eventually.TrueAsync(async () => await Intake.ScalarAsync(
+            $"select count(*) from messaging.timers where fired_at is null and attempts = 0 and due_at <= '{moment.ToUniversalTime():O}'") == 0,
+            TimeSpan.FromSeconds(30), "the timers due by then should have fired");
     }
 }
 
