@@ -21,13 +21,14 @@ public static class InsightsService
         builder.Services.AddSingleton(sp => new SmallCells(sp.GetRequiredService<IConfiguration>().GetValue("Insights:SmallCellThreshold", SmallCells.DefaultThreshold)));
         return builder.AddEventSourcing(new EventSourcingSetup(Name)
         {
-            Events = events => events.MapReceivedIntakeEvents().MapReceivedParticipantEvents().MapReceivedJourneyEvents(),
+            Events = events => events.MapReceivedIntakeEvents().MapReceivedParticipantEvents().MapReceivedJourneyEvents().MapReceivedAssessmentEvents(),
             InlineProjections = [typeof(InquirySummaryProjection), typeof(ParticipantCountProjection), typeof(HandoverFlowProjection)],
             // One consumer per contract intake publishes: the forwarder publishes as mandatory and holds at a contract no queue takes.
             Consumers =
             [
                 typeof(InquiryRegisteredConsumer), typeof(ParticipantRegisteredConsumer), typeof(ParticipantsMergedConsumer), typeof(DataSubjectErasedConsumer),
                 .. ReceivedJourneyEvents.Consumers,
+                .. ReceivedAssessmentEvents.Consumers,
             ],
         });
     }

@@ -8,6 +8,7 @@ using WorkCentre.Intake.Handovers.RequestingHandover;
 using WorkCentre.Intake.Inquiries;
 using WorkCentre.Intake.Inquiries.GettingInquiry;
 using WorkCentre.Intake.Inquiries.RegisteringInquiry;
+using WorkCentre.Intake.Intakes;
 using WorkCentre.Intake.Organisations;
 using WorkCentre.Intake.Organisations.ChangingOrganisation;
 using WorkCentre.Intake.Organisations.ListingOrganisations;
@@ -32,7 +33,7 @@ public static class IntakeService
     {
         builder.AddEventSourcing(new EventSourcingSetup(Name)
         {
-            Events = events => events.MapInquiryEvents().MapOrganisationEvents().MapParticipantEvents().MapConsentEvents().MapHandoverEvents(),
+            Events = events => events.MapInquiryEvents().MapOrganisationEvents().MapParticipantEvents().MapConsentEvents().MapHandoverEvents().MapIntakeAssessmentEvents(),
             InlineProjections = [typeof(OrganisationDirectory), typeof(ParticipantMatchKeys), typeof(ConsentRegister), typeof(HandoverBoard)],
             TimerHandlers = [typeof(ConsentExpiry), typeof(HandoverClocks)],
             IntegrationEvents = typeof(IntakeIntegrationEvents),
@@ -72,6 +73,10 @@ public static class IntakeService
         handovers.MapAnswerHandover();
         handovers.MapListHandovers();
         handovers.MapReadHandoverSummary();
+
+        app.MapGroup("/intakes")
+            .WithTag("Intakes", "A participant's intake: situation, benefit, target groups and needs; benefit changes from UWV; eligibility decided per route.")
+            .MapIntakes();
         return app;
     }
 }
