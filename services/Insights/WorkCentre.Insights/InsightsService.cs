@@ -21,7 +21,7 @@ public static class InsightsService
         builder.Services.AddSingleton(sp => new SmallCells(sp.GetRequiredService<IConfiguration>().GetValue("Insights:SmallCellThreshold", SmallCells.DefaultThreshold)));
         return builder.AddEventSourcing(new EventSourcingSetup(Name)
         {
-            Events = events => events.MapReceivedIntakeEvents().MapReceivedParticipantEvents().MapReceivedJourneyEvents(),
+            Events = events => events.MapReceivedIntakeEvents().MapReceivedParticipantEvents().MapReceivedJourneyEvents().MapReceivedAssessmentEvents(),
             InlineProjections = [typeof(InquirySummaryProjection), typeof(ParticipantCountProjection), typeof(HandoverFlowProjection)],
             // One consumer per contract intake publishes: the forwarder publishes as mandatory and holds at a contract no queue takes.
             Consumers =
@@ -29,6 +29,7 @@ public static class InsightsService
                 typeof(InquiryRegisteredConsumer), typeof(ParticipantRegisteredConsumer), typeof(ParticipantsMergedConsumer), typeof(DataSubjectErasedConsumer),
                 .. ReceivedIntakeEvents.LaterFacts,
                 .. ReceivedJourneyEvents.Consumers,
+                .. ReceivedAssessmentEvents.Consumers,
             ],
         });
     }

@@ -3,6 +3,7 @@ using WorkCentre.Intake.Consents;
 using WorkCentre.Intake.Handovers;
 using WorkCentre.Intake.InformationSessions;
 using WorkCentre.Intake.Inquiries;
+using WorkCentre.Intake.Intakes;
 using WorkCentre.Intake.Participants;
 using WorkCentre.Messaging;
 
@@ -19,6 +20,7 @@ public sealed class IntakeIntegrationEvents : IIntegrationEventMapper
         InquiryClosed e => new Contracts.Intake.InquiryClosed(e.InquiryId, e.Outcome, e.OccurredAt),
         InformationSessionHeld e => new Contracts.Intake.InformationSessionHeld(e.SessionId, e.Programme, e.Municipality, e.HeldOn, e.Headcount, e.OccurredAt),
         InformationSessionHeadcountCorrected e => new Contracts.Intake.InformationSessionHeadcountCorrected(e.SessionId, e.Headcount, e.OccurredAt),
-        var data => ParticipantIntegrationEvents.Map(data) ?? ConsentIntegrationEvents.Map(data) ?? HandoverIntegrationEvents.Map(data),
+        var data => ParticipantIntegrationEvents.Map(data) ?? ConsentIntegrationEvents.Map(data) ?? HandoverIntegrationEvents.Map(data)
+            ?? IntakeAssessmentIntegrationEvents.Map(data),
     };
 }

@@ -12,6 +12,7 @@ using WorkCentre.Intake.Inquiries.GettingInquiry;
 using WorkCentre.Intake.Inquiries.HandlingInquiry;
 using WorkCentre.Intake.Inquiries.ListingInquiries;
 using WorkCentre.Intake.Inquiries.RegisteringInquiry;
+using WorkCentre.Intake.Intakes;
 using WorkCentre.Intake.Organisations;
 using WorkCentre.Intake.Organisations.ChangingOrganisation;
 using WorkCentre.Intake.Organisations.ListingOrganisations;
@@ -36,8 +37,13 @@ public static class IntakeService
     {
         builder.AddEventSourcing(new EventSourcingSetup(Name)
         {
-            Events = events => events.MapInquiryEvents().MapOrganisationEvents().MapParticipantEvents().MapConsentEvents().MapHandoverEvents().MapInformationSessionEvents().MapCampaignEvents(),
-            InlineProjections = [typeof(OrganisationDirectory), typeof(InquiryLog), typeof(ParticipantMatchKeys), typeof(ConsentRegister), typeof(HandoverBoard), typeof(InformationSessionTable), typeof(CampaignProgress)],
+            Events = events => events.MapInquiryEvents().MapOrganisationEvents().MapParticipantEvents().MapConsentEvents().MapHandoverEvents()
+                .MapIntakeAssessmentEvents().MapInformationSessionEvents().MapCampaignEvents(),
+            InlineProjections =
+            [
+                typeof(OrganisationDirectory), typeof(InquiryLog), typeof(ParticipantMatchKeys), typeof(ConsentRegister), typeof(HandoverBoard),
+                typeof(InformationSessionTable), typeof(CampaignProgress),
+            ],
             TimerHandlers = [typeof(ConsentExpiry), typeof(HandoverClocks)],
             IntegrationEvents = typeof(IntakeIntegrationEvents),
             Consumers = [typeof(RedundancyAnnouncedConsumer)],
@@ -87,6 +93,10 @@ public static class IntakeService
         handovers.MapAnswerHandover();
         handovers.MapListHandovers();
         handovers.MapReadHandoverSummary();
+
+        app.MapGroup("/intakes")
+            .WithTag("Intakes", "A participant's intake: situation, benefit, target groups and needs; benefit changes from UWV; eligibility decided per route.")
+            .MapIntakes();
         return app;
     }
 }
