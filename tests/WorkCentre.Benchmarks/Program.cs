@@ -5,6 +5,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>
 {
     ["eventstore"] = EventStoreBenchmark.RunAsync,
     ["messaging"] = MessagingBenchmark.RunAsync,
+    ["intake"] = IntakeBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

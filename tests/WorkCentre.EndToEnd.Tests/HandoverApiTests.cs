@@ -203,10 +203,50 @@ public sealed class HandoverApiTests(IntakeOnAClock services) : IClassFixture<In
         Assert.NotNull(await StalledAtAsync(advisor, unanswered));
         Assert.Null(await StalledAtAsync(advisor, answered));
         Assert.Equal(1, await Intake.ScalarAsync($"select count(*) from events.events where stream_id = '{unanswered}' and type = 'intake.handover_stalled.v1'"));
-        var sent = (await Read(await advisor.GetAsync("/handovers/sent"))).GetProperty("items");
-        Assert.Equal(unanswered, sent[0].GetProperty("handoverId").GetGuid());
+        // Stalled ones first; other tests' unanswered handovers of the same day stall too.
+        var sent = (await Read(await advisor.GetAsync("/handovers/sent?pageSize=100"))).GetProperty("items").EnumerateArray().ToList();
+        var stalled = sent.TakeWhile(h => h.GetProperty("stalledAt").ValueKind == JsonValueKind.String).ToList();
+        Assert.Contains(stalled, h => h.GetProperty("handoverId").GetGuid() == unanswered);
+        Assert.DoesNotContain(sent.Skip(stalled.Count), h => h.GetProperty("stalledAt").ValueKind == JsonValueKind.String);
         var inbox = (await Read(await uwv.GetAsync($"/handovers/inbox?inboxId={WwIntake}"))).GetProperty("items");
         Assert.True(inbox[0].GetProperty("overdue").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Given_an_accepted_handover_When_the_participant_is_erased_Then_its_note_and_summary_read_as_erased_nowhere_in_clear_and_counts_stay()
+    {
+        using var advisor = Intake.ClientAs(Roles.Advisor);
+        using var uwv = Intake.ClientAs(Roles.Partner, "uwv");
+        var id = await RequestHandoverAsync(advisor);
+        (await SendAsync(uwv, $"/handovers/{id}/acceptance", new { plannedFirstContact = DutchTime.Today(services.Clock.GetUtcNow()) })).EnsureSuccessStatusCode();
+        var summary = await Read(await uwv.GetAsync($"/handovers/{id}/summary?purpose=first%20contact"));
+        Assert.Equal("Prefers a call in the morning.", summary.GetProperty("summary").GetProperty("contact").GetString());
+        var participant = summary.GetProperty("participantId").GetGuid();
+        await Eventually.TrueAsync(async () => await services.Insights.ScalarAsync($"select count(*) from insights.handover_flow where handover_id = '{id}' and accepted_at is not null") == 1,
+            TimeSpan.FromSeconds(60), "insights should count the accepted handover");
+        var counted = await services.Insights.ScalarAsync("select count(*) from insights.handover_flow where accepted_at is not null");
+
+        (await advisor.PostAsJsonAsync($"/participants/{participant}/erasure", new { reason = "subjectRequest" }, Json.Options)).EnsureSuccessStatusCode();
+
+        var erased = await Read(await advisor.GetAsync($"/handovers/{id}/summary?purpose=erasure%20check"));
+        Assert.Equal(JsonValueKind.Null, erased.GetProperty("note").ValueKind);
+        Assert.Equal(JsonValueKind.Null, erased.GetProperty("summary").ValueKind);
+        Assert.Equal("accepted", (await Read(await uwv.GetAsync($"/handovers/{id}"))).GetProperty("status").GetString());
+        string[] written = ["Dismissed after a reorganisation", "Prefers a call in the morning", "Dismissal announced, last day 31 May"];
+        Assert.Empty(await Cleartext.FindAsync(Intake.DataSource, written));
+        Assert.Empty(await Cleartext.FindAsync(services.Insights.DataSource, written));
+        Assert.Equal(counted, await services.Insights.ScalarAsync("select count(*) from insights.handover_flow where accepted_at is not null"));
+    }
+
+    [Fact]
+    public async Task Given_an_unaccepted_handover_When_the_partner_reads_its_summary_Then_403_and_without_a_purpose_400()
+    {
+        using var advisor = Intake.ClientAs(Roles.Advisor);
+        using var uwv = Intake.ClientAs(Roles.Partner, "uwv");
+        var id = await RequestHandoverAsync(advisor);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await uwv.GetAsync($"/handovers/{id}/summary?purpose=triage")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await uwv.GetAsync($"/handovers/{id}/summary")).StatusCode);
     }
 
     private async Task<Guid> RequestHandoverAsync(HttpClient advisor)

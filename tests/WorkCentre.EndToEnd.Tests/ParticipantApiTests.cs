@@ -55,7 +55,7 @@ public sealed class ParticipantApiTests(IntakeAndInsights services) : IClassFixt
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("participantId").GetGuid();
         Assert.Equal($"/participants/{id}", response.Headers.Location?.OriginalString);
-        Assert.Empty(await FindInCleartextAsync(services.Intake.DataSource, person.Values));
+        Assert.Empty(await Cleartext.FindAsync(services.Intake.DataSource, person.Values));
     }
 
     [Fact]
@@ -287,8 +287,8 @@ public sealed class ParticipantApiTests(IntakeAndInsights services) : IClassFixt
             Patience, "insights should receive both registrations");
         Assert.True(await services.Insights.ScalarAsync("select participants from insights.participant_count") >= 1, "erasure takes nobody out of the counts");
         Assert.True(await services.Insights.ScalarAsync("select erased from insights.participant_count") >= 2);
-        Assert.Empty(await FindInCleartextAsync(services.Intake.DataSource, person.Values));
-        Assert.Empty(await FindInCleartextAsync(services.Insights.DataSource, person.Values));
+        Assert.Empty(await Cleartext.FindAsync(services.Intake.DataSource, person.Values));
+        Assert.Empty(await Cleartext.FindAsync(services.Insights.DataSource, person.Values));
     }
 
     [Fact]
@@ -343,36 +343,6 @@ public sealed class ParticipantApiTests(IntakeAndInsights services) : IClassFixt
         await services.Intake.ScalarAsync($"select count(*) from privacy.personal_data_reads where subject_id = '{id}'");
 
     /// <summary>Every text-like column of every table that holds one of the values in clear, as "schema.table.column".</summary>
-    private static async Task<List<string>> FindInCleartextAsync(NpgsqlDataSource dataSource, IEnumerable<string> values)
-    {
-        var patterns = values.Select(v => $"%{v}%").ToArray();
-        var columns = new List<(string Schema, string Table, string Column)>();
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using (var list = new NpgsqlCommand(
-            "select c.table_schema, c.table_name, c.column_name from information_schema.columns c join information_schema.tables t " +
-            "on t.table_schema = c.table_schema and t.table_name = c.table_name where t.table_type = 'BASE TABLE' " +
-            "and c.table_schema not in ('pg_catalog', 'information_schema') and c.data_type in ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY')",
-            connection))
-        await using (var reader = await list.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-            }
-        }
-        Assert.Contains(columns, c => c is { Schema: "events", Table: "events", Column: "data" });
-        var found = new List<string>();
-        foreach (var (schema, table, column) in columns)
-        {
-            await using var cmd = new NpgsqlCommand($"select count(*) from \"{schema}\".\"{table}\" where \"{column}\"::text ilike any($1)", connection);
-            cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = patterns });
-            if ((long)(await cmd.ExecuteScalarAsync())! > 0)
-            {
-                found.Add($"{schema}.{table}.{column}");
-            }
-        }
-        return found;
-    }
 
     private static string Letters(int count) => string.Concat(Enumerable.Range(0, count).Select(_ => (char)('a' + Random.Shared.Next(26))));
 

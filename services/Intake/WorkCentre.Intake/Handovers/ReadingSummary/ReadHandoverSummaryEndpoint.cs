@@ -65,8 +65,9 @@ public static class ReadHandoverSummaryEndpoint
         var requested = (HandoverRequested)events[0].Data;
         // Recorded before anything is returned: a read the audit could not take fails instead of going unrecorded.
         await reads.RecordAsync(handover.ParticipantId, staff.Actor, user.OrganisationOf(), purpose.Trim(), ct);
-        return TypedResults.Ok(new HandoverSummaryView(handover.HandoverId, handover.ParticipantId, handover.ReasonCode, requested.Reason.Note,
-            requested.Summary.Lines));
+        // An erased participant's fields read as erased; the API shows them as absent, as participant reads do.
+        return TypedResults.Ok(new HandoverSummaryView(handover.HandoverId, handover.ParticipantId, handover.ReasonCode,
+            PersonalData.IsErased(requested.Reason.Note) ? null : requested.Reason.Note, requested.Summary.Lines));
     }
 
     private static ProblemHttpResult Forbidden(string rule, string detail) =>
