@@ -26,6 +26,9 @@ public static class ServiceDefaultsExtensions
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
         // "Request starting/finished" lines carry the query string, which may hold personal data.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // The framework's per-request lines (endpoint executing/executed, result written) cost more than the request
+        // they describe at a thousand a second; traces and metrics carry that, logs keep what an operator acts on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         services.AddWorkCentreTelemetry(serviceName);
 
         services.ConfigureHttpJsonOptions(o =>
