@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using WorkCentre.EventStore;
-using WorkCentre.Intake.Consents.RecordingConsent;
+using WorkCentre.Intake.Participants;
 using WorkCentre.Messaging;
 using WorkCentre.ServiceDefaults;
 
@@ -43,7 +43,7 @@ public static class CampaignEndpoints
         {
             return new Validation().Add("participantId", "The participant is required.").Problem();
         }
-        if (!await ConsentEndpoints.ParticipantExistsAsync(store, participant, ct))
+        if (!await store.ParticipantExistsAsync(participant, ct))
         {
             return Problems.RuleViolated("campaign.participant-unknown", $"No participant {participant} is registered.");
         }

@@ -45,12 +45,7 @@ public sealed class CampaignProgress(NpgsqlDataSource database) : IProjection, I
             {
                 continue;
             }
-            await using var cmd = new NpgsqlCommand(sql, connection, transaction);
-            foreach (var value in values)
-            {
-                cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(value) });
-            }
-            await cmd.ExecuteNonQueryAsync(ct);
+            await ReadModelSql.ExecuteAsync(connection, transaction, sql, values, ct);
         }
     }
 
@@ -65,7 +60,7 @@ public sealed class CampaignProgress(NpgsqlDataSource database) : IProjection, I
         await using var cmd = database.CreateCommand(
             "select campaign_id, employer_id, employer_name, municipality, expected, effective_on, opened_at, inquiries, participants from intake.campaigns " +
             "where $1::uuid is null or campaign_id = $1 order by opened_at desc limit 500");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(campaignId) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelSql.Parameter(campaignId) });
         var found = new List<CampaignView>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

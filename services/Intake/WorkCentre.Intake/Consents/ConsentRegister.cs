@@ -36,26 +36,23 @@ public sealed class ConsentRegister(NpgsqlDataSource database) : IProjection, IR
 
     public async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EventEnvelope> events, CancellationToken ct)
     {
+        const string Ended = "update intake.consents set status = $2, ended_at = $3, replaced_by = $4 where consent_id = $1";
         foreach (var envelope in events)
         {
-            NpgsqlCommand? cmd = envelope.Data switch
+            var (sql, values) = envelope.Data switch
             {
-                ConsentGiven e => Command(connection, transaction,
-                    "insert into intake.consents values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'Given', null, $11, null) on conflict do nothing",
-                    e.ConsentId, e.ParticipantId, e.Terms.Purpose.ToString(), (object?)e.Terms.RecipientOrganisationId ?? DBNull.Value,
-                    (object?)e.Terms.RecipientCategory ?? DBNull.Value, e.Terms.LegalBasis.ToString(), e.Terms.DataCategories.Select(c => c.ToString()).ToArray(),
-                    e.Terms.CollectionMethod.ToString(), e.OccurredAt, e.Terms.ExpiresAt, (object?)e.Replaces ?? DBNull.Value),
-                ConsentWithdrawn e => Ended(connection, transaction, e.ConsentId, ConsentStatus.Withdrawn, e.OccurredAt, null),
-                ConsentExpired e => Ended(connection, transaction, e.ConsentId, ConsentStatus.Expired, e.OccurredAt, null),
-                ConsentReplaced e => Ended(connection, transaction, e.ConsentId, ConsentStatus.Replaced, e.OccurredAt, e.ReplacedBy),
-                _ => null,
+                ConsentGiven e => ("insert into intake.consents values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'Given', null, $11, null) on conflict do nothing",
+                    new object?[] { e.ConsentId, e.ParticipantId, e.Terms.Purpose.ToString(), e.Terms.RecipientOrganisationId, e.Terms.RecipientCategory,
+                        e.Terms.LegalBasis.ToString(), e.Terms.DataCategories.Select(c => c.ToString()).ToArray(), e.Terms.CollectionMethod.ToString(),
+                        e.OccurredAt, e.Terms.ExpiresAt, e.Replaces }),
+                ConsentWithdrawn e => (Ended, [e.ConsentId, nameof(ConsentStatus.Withdrawn), e.OccurredAt, null]),
+                ConsentExpired e => (Ended, [e.ConsentId, nameof(ConsentStatus.Expired), e.OccurredAt, null]),
+                ConsentReplaced e => (Ended, [e.ConsentId, nameof(ConsentStatus.Replaced), e.OccurredAt, e.ReplacedBy]),
+                _ => (null, []),
             };
-            if (cmd is not null)
+            if (sql is not null)
             {
-                await using (cmd)
-                {
-                    await cmd.ExecuteNonQueryAsync(ct);
-                }
+                await ReadModelSql.ExecuteAsync(connection, transaction, sql, values, ct);
             }
         }
     }
@@ -84,7 +81,7 @@ public sealed class ConsentRegister(NpgsqlDataSource database) : IProjection, IR
             "collection_method, given_at, expires_at, status, ended_at, replaces, replaced_by from intake.consents where " + where);
         foreach (var value in values)
         {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(value) });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelSql.Parameter(value) });
         }
         var found = new List<ConsentView>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -99,20 +96,6 @@ public sealed class ConsentRegister(NpgsqlDataSource database) : IProjection, IR
                 reader.IsDBNull(12) ? null : reader.GetGuid(12), reader.IsDBNull(13) ? null : reader.GetGuid(13)));
         }
         return found;
-    }
-
-    private static NpgsqlCommand Ended(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid consentId, ConsentStatus status, DateTimeOffset at, Guid? replacedBy) =>
-        Command(connection, transaction, "update intake.consents set status = $2, ended_at = $3, replaced_by = $4 where consent_id = $1",
-            consentId, status.ToString(), at, (object?)replacedBy ?? DBNull.Value);
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, params object[] values)
-    {
-        var cmd = new NpgsqlCommand(sql, connection, transaction);
-        foreach (var value in values)
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(value) });
-        }
-        return cmd;
     }
 }
 

@@ -81,12 +81,7 @@ public sealed class HandoverBoard(NpgsqlDataSource database) : IProjection, IRea
                 sql = sql.Replace(" where handover_id = $1", $", version = ${values.Length + 1} where handover_id = $1", StringComparison.Ordinal);
                 values = [.. values, envelope.Version];
             }
-            await using var cmd = new NpgsqlCommand(sql, connection, transaction);
-            foreach (var value in values)
-            {
-                cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(value) });
-            }
-            await cmd.ExecuteNonQueryAsync(ct);
+            await ReadModelSql.ExecuteAsync(connection, transaction, sql, values, ct);
         }
     }
 
@@ -125,7 +120,7 @@ public sealed class HandoverBoard(NpgsqlDataSource database) : IProjection, IRea
         cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         foreach (var value in values)
         {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(value) });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelSql.Parameter(value) });
         }
         var items = new List<HandoverView>();
         long total = 0;

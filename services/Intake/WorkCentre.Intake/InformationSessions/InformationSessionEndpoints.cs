@@ -100,9 +100,9 @@ public static class InformationSessionEndpoints
             "select session_id, programme, location, municipality, held_on, headcount from intake.information_sessions " +
             "where ($1::text is null or lower(programme) = lower($1)) and ($2::date is null or held_on >= $2) and ($3::date is null or held_on <= $3) " +
             "order by held_on desc, session_id limit 1000");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(string.IsNullOrWhiteSpace(programme) ? null : programme.Trim()) });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(from) });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(to) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelSql.Parameter(string.IsNullOrWhiteSpace(programme) ? null : programme.Trim()) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelSql.Parameter(from) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelSql.Parameter(to) });
         var sessions = new List<SessionView>();
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
@@ -146,12 +146,7 @@ public sealed class InformationSessionTable : IProjection, IReadModelSchema
             {
                 continue;
             }
-            await using var cmd = new NpgsqlCommand(sql, connection, transaction);
-            foreach (var value in values)
-            {
-                cmd.Parameters.Add(new NpgsqlParameter { Value = value });
-            }
-            await cmd.ExecuteNonQueryAsync(ct);
+            await ReadModelSql.ExecuteAsync(connection, transaction, sql, values, ct);
         }
     }
 

@@ -57,12 +57,7 @@ public sealed class InquiryLog(NpgsqlDataSource database) : IProjection, IReadMo
             {
                 continue;
             }
-            await using var cmd = new NpgsqlCommand(sql, connection, transaction);
-            foreach (var value in values)
-            {
-                cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(value) });
-            }
-            await cmd.ExecuteNonQueryAsync(ct);
+            await ReadModelSql.ExecuteAsync(connection, transaction, sql, values, ct);
         }
     }
 
@@ -93,7 +88,7 @@ public sealed class InquiryLog(NpgsqlDataSource database) : IProjection, IReadMo
             $"select {Columns}, count(*) over () from intake.inquiries where {where} order by registered_at desc, inquiry_id limit {paging.PageSize} offset {paging.Offset}");
         foreach (var value in values)
         {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(value) });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelSql.Parameter(value) });
         }
         var items = new List<InquiryView>();
         long total = 0;

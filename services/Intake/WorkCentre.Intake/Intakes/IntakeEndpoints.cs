@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using WorkCentre.Contracts.Intake;
 using WorkCentre.EventStore;
-using WorkCentre.Intake.Consents.RecordingConsent;
 using WorkCentre.Intake.Organisations;
+using WorkCentre.Intake.Participants;
 using WorkCentre.Messaging;
 using WorkCentre.Privacy;
 using WorkCentre.ServiceDefaults;
@@ -112,7 +112,7 @@ public static class IntakeEndpoints
         {
             return validation.Problem();
         }
-        if (!await ConsentEndpoints.ParticipantExistsAsync(store, request.ParticipantId!.Value, ct))
+        if (!await store.ParticipantExistsAsync(request.ParticipantId!.Value, ct))
         {
             return Problems.RuleViolated("intake.participant-unknown", $"No participant {request.ParticipantId} is registered.");
         }

@@ -63,12 +63,7 @@ public sealed class OrganisationDirectory(NpgsqlDataSource database) : IProjecti
             {
                 continue;
             }
-            await using var cmd = new NpgsqlCommand(sql, connection, transaction);
-            foreach (var value in parameters)
-            {
-                cmd.Parameters.Add(new NpgsqlParameter { Value = ReadModelParameter.Of(value) });
-            }
-            await cmd.ExecuteNonQueryAsync(ct);
+            await ReadModelSql.ExecuteAsync(connection, transaction, sql, parameters, ct);
         }
     }
 

@@ -36,21 +36,19 @@ public static class ParticipantStreams
         }
     }
 
-    /// <summary>The ETag of a stream version, e.g. <c>"3"</c>.</summary>
-    public static string ETag(long version) => $"\"{version}\"";
+    /// <summary>Whether a participant stream exists; consent, handovers, inquiries and campaigns are about a registered participant.</summary>
+    public static async Task<bool> ParticipantExistsAsync(this EventStore.EventStore store, Guid participantId, CancellationToken ct)
+    {
+        await using var cmd = store.DataSource.CreateCommand($"select exists (select 1 from {store.Options.Schema}.streams where id = $1 and type = $2)");
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = participantId });
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = Participant.StreamType });
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
 
     /// <summary>The version an <c>If-Match</c> header names; null without one, -1 when it names none we issue.</summary>
     public static long? IfMatch(HttpRequest request)
     {
         var value = request.Headers.IfMatch.ToString();
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-        var tag = value.Trim();
-        return tag.Length > 2 && tag[0] == '"' && tag[^1] == '"' && long.TryParse(tag[1..^1], out var version) ? version : -1;
+        return string.IsNullOrWhiteSpace(value) ? null : ETags.Parse(value) ?? -1;
     }
-
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Refused(DomainRuleViolationException violation) =>
-        ServiceDefaults.Problems.RuleViolated(violation.Rule, violation.Message);
 }

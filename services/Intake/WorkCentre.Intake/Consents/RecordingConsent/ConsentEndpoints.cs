@@ -5,6 +5,7 @@ using Npgsql;
 using WorkCentre.Contracts.Intake;
 using WorkCentre.EventStore;
 using WorkCentre.Intake.Organisations;
+using WorkCentre.Intake.Participants;
 using WorkCentre.Messaging;
 using WorkCentre.ServiceDefaults;
 
@@ -70,7 +71,7 @@ public static class ConsentEndpoints
         {
             return validation.Problem();
         }
-        if (!await ParticipantExistsAsync(store, request.ParticipantId!.Value, ct))
+        if (!await store.ParticipantExistsAsync(request.ParticipantId!.Value, ct))
         {
             return Problems.RuleViolated("consent.participant-unknown", $"No participant {request.ParticipantId} is registered.");
         }
@@ -227,13 +228,4 @@ public static class ConsentEndpoints
             e.Terms.DataCategories, e.Terms.CollectionMethod, e.GivenAt, e.Terms.ExpiresAt, e.Status, e.EndedAt, replaces, replacedBy),
         _ => throw new InvalidOperationException("No consent to show."),
     };
-
-    /// <summary>Whether a participant stream exists; consent and handovers are about a registered participant.</summary>
-    internal static async Task<bool> ParticipantExistsAsync(EventStore.EventStore store, Guid participantId, CancellationToken ct)
-    {
-        await using var cmd = store.DataSource.CreateCommand($"select exists (select 1 from {store.Options.Schema}.streams where id = $1 and type = $2)");
-        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = participantId });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "intake.participant" });
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
-    }
 }

@@ -5,8 +5,8 @@ using WorkCentre.Contracts.Intake;
 using WorkCentre.EventStore;
 using WorkCentre.Intake.Calendar;
 using WorkCentre.Intake.Consents;
-using WorkCentre.Intake.Consents.RecordingConsent;
 using WorkCentre.Intake.Organisations;
+using WorkCentre.Intake.Participants;
 using WorkCentre.Messaging;
 using WorkCentre.ServiceDefaults;
 
@@ -136,7 +136,7 @@ public static class RequestHandoverEndpoints
         {
             return Problems.RuleViolated("handover.recipient-inactive", $"{recipient.Name} is not active and takes no handovers.");
         }
-        if (!await ConsentEndpoints.ParticipantExistsAsync(store, planned.ParticipantId, ct))
+        if (!await store.ParticipantExistsAsync(planned.ParticipantId, ct))
         {
             return Problems.RuleViolated("handover.participant-unknown", $"No participant {planned.ParticipantId} is registered.");
         }

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using WorkCentre.Contracts.Intake;
 using WorkCentre.EventStore;
-using WorkCentre.Intake.Consents.RecordingConsent;
 using WorkCentre.Intake.Inquiries.GettingInquiry;
+using WorkCentre.Intake.Participants;
 using WorkCentre.Messaging;
 using WorkCentre.ServiceDefaults;
 
@@ -71,7 +71,7 @@ public static class InquiryCommandEndpoints
         {
             return new Validation().Add("participantId", "The participant is required.").Problem();
         }
-        if (!await ConsentEndpoints.ParticipantExistsAsync(store, participant, ct))
+        if (!await store.ParticipantExistsAsync(participant, ct))
         {
             return Problems.RuleViolated("inquiry.participant-unknown", $"No participant {participant} is registered.");
         }

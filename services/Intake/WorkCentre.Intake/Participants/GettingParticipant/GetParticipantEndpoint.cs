@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using WorkCentre.Messaging;
 using WorkCentre.Privacy;
 using WorkCentre.ServiceDefaults;
 
@@ -60,7 +61,7 @@ public static class GetParticipantEndpoint
         }
         // Recorded before anything is returned: a read the audit could not take fails instead of going unrecorded.
         await reads.RecordAsync(resolved.ParticipantId, user.ActorOf(), user.OrganisationOf(), purpose.Trim(), ct);
-        http.Response.Headers.ETag = ParticipantStreams.ETag(resolved.Version);
+        http.Response.Headers.ETag = ETags.Of(resolved.Version);
         return TypedResults.Ok(view);
     }
 

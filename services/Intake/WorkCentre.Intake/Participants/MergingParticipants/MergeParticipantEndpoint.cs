@@ -63,7 +63,7 @@ public static class MergeParticipantEndpoint
         }
         catch (DomainRuleViolationException violation)
         {
-            return ParticipantStreams.Refused(violation);
+            return Problems.RuleViolated(violation.Rule, violation.Message);
         }
         var metadata = new EventMetadata
         {
@@ -77,7 +77,7 @@ public static class MergeParticipantEndpoint
                 .Append(Participant.StreamType, participantId, merged.Version, decision.Merged)
                 .Append(Participant.StreamType, into, survivor.Version, decision.Survivor)
                 .SaveChangesAsync(ct);
-            http.Response.Headers.ETag = ParticipantStreams.ETag(results.Single(r => r.StreamId == participantId).Version);
+            http.Response.Headers.ETag = ETags.Of(results.Single(r => r.StreamId == participantId).Version);
         }
         catch (StreamVersionConflict conflict)
         {
