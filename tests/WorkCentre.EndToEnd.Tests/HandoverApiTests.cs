@@ -13,6 +13,7 @@ using WorkCentre.Intake.Organisations;
 using WorkCentre.Messaging;
 using WorkCentre.ServiceDefaults;
 using WorkCentre.Testing;
+using static WorkCentre.EndToEnd.Tests.Infrastructure.IntakeCalls;
 
 namespace WorkCentre.EndToEnd.Tests;
 
@@ -80,13 +81,13 @@ public sealed class HandoverApiTests(IntakeOnAClock services) : IClassFixture<In
         await GiveConsentAsync(advisor, participant, Uwv);
         var requested = await advisor.PostAsJsonAsync("/handovers", Handover(participant, WwIntake), Json.Options);
         Assert.Equal(HttpStatusCode.Created, requested.StatusCode);
-        var handover = await Read(requested);
+        var handover = await ReadAsync(requested);
         var id = handover.GetProperty("handoverId").GetGuid();
 
-        var inbox = await Read(await uwv.GetAsync("/handovers/inbox"));
+        var inbox = await ReadAsync(await uwv.GetAsync("/handovers/inbox"));
         var listed = Assert.Single(inbox.GetProperty("items").EnumerateArray(), i => i.GetProperty("handoverId").GetGuid() == id);
         Assert.Equal("requested", listed.GetProperty("status").GetString());
-        Assert.DoesNotContain(id.ToString(), (await Read(await leerwerkloket.GetAsync("/handovers/inbox"))).ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(id.ToString(), (await ReadAsync(await leerwerkloket.GetAsync("/handovers/inbox"))).ToString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await leerwerkloket.GetAsync($"/handovers/{id}")).StatusCode);
         var today = DutchTime.Today(services.Clock.GetUtcNow());
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(leerwerkloket, $"/handovers/{id}/acceptance", new { plannedFirstContact = today }, "\"1\"")).StatusCode);
@@ -95,8 +96,8 @@ public sealed class HandoverApiTests(IntakeOnAClock services) : IClassFixture<In
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         var confirmed = await SendAsync(uwv, $"/handovers/{id}/first-contact", new { contactedOn = today }, accepted.Headers.ETag!.Tag);
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
-        Assert.Equal("firstContactConfirmed", (await Read(confirmed)).GetProperty("status").GetString());
-        Assert.Equal("firstContactConfirmed", (await Read(await advisor.GetAsync($"/handovers/{id}"))).GetProperty("status").GetString());
+        Assert.Equal("firstContactConfirmed", (await ReadAsync(confirmed)).GetProperty("status").GetString());
+        Assert.Equal("firstContactConfirmed", (await ReadAsync(await advisor.GetAsync($"/handovers/{id}"))).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -163,7 +164,7 @@ public sealed class HandoverApiTests(IntakeOnAClock services) : IClassFixture<In
         var declined = await SendAsync(uwv, $"/handovers/{id}/decline", new { reason = "wrongOrganisation", alternativeInboxId = ScholingsAdvies });
 
         Assert.Equal(HttpStatusCode.OK, declined.StatusCode);
-        Assert.Equal(ScholingsAdvies, (await Read(declined)).GetProperty("alternativeInboxId").GetGuid());
+        Assert.Equal(ScholingsAdvies, (await ReadAsync(declined)).GetProperty("alternativeInboxId").GetGuid());
     }
 
     [Fact]
@@ -177,7 +178,7 @@ public sealed class HandoverApiTests(IntakeOnAClock services) : IClassFixture<In
         var stale = await SendAsync(uwv, $"/handovers/{id}/acceptance", new { plannedFirstContact = DutchTime.Today(services.Clock.GetUtcNow()).AddDays(7) }, "\"1\"");
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
-        Assert.Equal("withdrawn", (await Read(await advisor.GetAsync($"/handovers/{id}"))).GetProperty("status").GetString());
+        Assert.Equal("withdrawn", (await ReadAsync(await advisor.GetAsync($"/handovers/{id}"))).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -204,11 +205,11 @@ public sealed class HandoverApiTests(IntakeOnAClock services) : IClassFixture<In
         Assert.Null(await StalledAtAsync(advisor, answered));
         Assert.Equal(1, await Intake.ScalarAsync($"select count(*) from events.events where stream_id = '{unanswered}' and type = 'intake.handover_stalled.v1'"));
         // Stalled ones first; other tests' unanswered handovers of the same day stall too.
-        var sent = (await Read(await advisor.GetAsync("/handovers/sent?pageSize=100"))).GetProperty("items").EnumerateArray().ToList();
+        var sent = (await ReadAsync(await advisor.GetAsync("/handovers/sent?pageSize=100"))).GetProperty("items").EnumerateArray().ToList();
         var stalled = sent.TakeWhile(h => h.GetProperty("stalledAt").ValueKind == JsonValueKind.String).ToList();
         Assert.Contains(stalled, h => h.GetProperty("handoverId").GetGuid() == unanswered);
         Assert.DoesNotContain(sent.Skip(stalled.Count), h => h.GetProperty("stalledAt").ValueKind == JsonValueKind.String);
-        var inbox = (await Read(await uwv.GetAsync($"/handovers/inbox?inboxId={WwIntake}"))).GetProperty("items");
+        var inbox = (await ReadAsync(await uwv.GetAsync($"/handovers/inbox?inboxId={WwIntake}"))).GetProperty("items");
         Assert.True(inbox[0].GetProperty("overdue").GetBoolean());
     }
 
@@ -219,7 +220,7 @@ public sealed class HandoverApiTests(IntakeOnAClock services) : IClassFixture<In
         using var uwv = Intake.ClientAs(Roles.Partner, "uwv");
         var id = await RequestHandoverAsync(advisor);
         (await SendAsync(uwv, $"/handovers/{id}/acceptance", new { plannedFirstContact = DutchTime.Today(services.Clock.GetUtcNow()) })).EnsureSuccessStatusCode();
-        var summary = await Read(await uwv.GetAsync($"/handovers/{id}/summary?purpose=first%20contact"));
+        var summary = await ReadAsync(await uwv.GetAsync($"/handovers/{id}/summary?purpose=first%20contact"));
         Assert.Equal("Prefers a call in the morning.", summary.GetProperty("summary").GetProperty("contact").GetString());
         var participant = summary.GetProperty("participantId").GetGuid();
         await Eventually.TrueAsync(async () => await services.Insights.ScalarAsync($"select count(*) from insights.handover_flow where handover_id = '{id}' and accepted_at is not null") == 1,
@@ -228,10 +229,10 @@ public sealed class HandoverApiTests(IntakeOnAClock services) : IClassFixture<In
 
         (await advisor.PostAsJsonAsync($"/participants/{participant}/erasure", new { reason = "subjectRequest" }, Json.Options)).EnsureSuccessStatusCode();
 
-        var erased = await Read(await advisor.GetAsync($"/handovers/{id}/summary?purpose=erasure%20check"));
+        var erased = await ReadAsync(await advisor.GetAsync($"/handovers/{id}/summary?purpose=erasure%20check"));
         Assert.Equal(JsonValueKind.Null, erased.GetProperty("note").ValueKind);
         Assert.Equal(JsonValueKind.Null, erased.GetProperty("summary").ValueKind);
-        Assert.Equal("accepted", (await Read(await uwv.GetAsync($"/handovers/{id}"))).GetProperty("status").GetString());
+        Assert.Equal("accepted", (await ReadAsync(await uwv.GetAsync($"/handovers/{id}"))).GetProperty("status").GetString());
         string[] written = ["Dismissed after a reorganisation", "Prefers a call in the morning", "Dismissal announced, last day 31 May"];
         Assert.Empty(await Cleartext.FindAsync(Intake.DataSource, written));
         Assert.Empty(await Cleartext.FindAsync(services.Insights.DataSource, written));
@@ -255,11 +256,11 @@ public sealed class HandoverApiTests(IntakeOnAClock services) : IClassFixture<In
         await GiveConsentAsync(advisor, participant, Uwv);
         var response = await advisor.PostAsJsonAsync("/handovers", Handover(participant, WwIntake), Json.Options);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await Read(response)).GetProperty("handoverId").GetGuid();
+        return (await ReadAsync(response)).GetProperty("handoverId").GetGuid();
     }
 
     private static async Task<string?> StalledAtAsync(HttpClient client, Guid handover) =>
-        (await Read(await client.GetAsync($"/handovers/{handover}"))).GetProperty("stalledAt") is { ValueKind: JsonValueKind.String } at ? at.GetString() : null;
+        (await ReadAsync(await client.GetAsync($"/handovers/{handover}"))).GetProperty("stalledAt") is { ValueKind: JsonValueKind.String } at ? at.GetString() : null;
 
     private static object Handover(Guid participant, Guid inbox, string? health = null) => new
     {
@@ -274,26 +275,6 @@ public sealed class HandoverApiTests(IntakeOnAClock services) : IClassFixture<In
 
     private static readonly string[] ConsentedCategories = ["contact", "employmentSituation"];
 
-    private static int _people;
-
-    private static async Task<Guid> RegisterParticipantAsync(HttpClient advisor)
-    {
-        var n = Interlocked.Increment(ref _people);
-        var response = await advisor.PostAsJsonAsync("/participants", new
-        {
-            givenName = "Sanne",
-            familyName = "de Vries",
-            // A person per test: the same name, birth date and postcode would be a duplicate.
-            dateOfBirth = new DateOnly(1986, 3, 14).AddDays(n),
-            postcode = "2011 AB",
-            municipality = "Haarlem",
-            email = $"sanne{n}@example.nl",
-            identitySource = "identityDocument",
-        }, Json.Options);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await Read(response)).GetProperty("participantId").GetGuid();
-    }
-
     private async Task<Guid> GiveConsentAsync(HttpClient advisor, Guid participant, Guid recipient)
     {
         var response = await advisor.PostAsJsonAsync("/consents", new
@@ -307,27 +288,8 @@ public sealed class HandoverApiTests(IntakeOnAClock services) : IClassFixture<In
             expiresAt = services.Clock.GetUtcNow().AddYears(1),
         }, Json.Options);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await Read(response)).GetProperty("consentId").GetGuid();
-    }
-
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string path, object? body, string? ifMatch = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body, options: Json.Options) };
-        if (ifMatch is not null)
-        {
-            request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(ifMatch));
-        }
-        return await client.SendAsync(request);
-    }
-
-    private static async Task<string?> RuleAsync(HttpResponseMessage response)
-    {
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        return (await Read(response)).GetProperty("rule").GetString();
+        return (await ReadAsync(response)).GetProperty("consentId").GetGuid();
     }
 
     private Task<long> HandoversAsync() => Intake.ScalarAsync("select count(*) from events.streams where type = 'intake.handover'");
-
-    private static async Task<JsonElement> Read(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 }

@@ -8,6 +8,7 @@ using WorkCentre.Intake.Calendar;
 using WorkCentre.Intake.Organisations;
 using WorkCentre.ServiceDefaults;
 using WorkCentre.Testing;
+using static WorkCentre.EndToEnd.Tests.Infrastructure.IntakeCalls;
 
 namespace WorkCentre.EndToEnd.Tests;
 
@@ -28,13 +29,13 @@ public sealed class IntakeAssessmentApiTests(IntakeOnAClock services) : IClassFi
 
         var completed = await advisor.PostAsJsonAsync("/intakes", IntakeOf(participant, benefit: new { type = "none" }), Json.Options);
         Assert.Equal(HttpStatusCode.Created, completed.StatusCode);
-        var id = (await Read(completed)).GetProperty("intakeId").GetGuid();
+        var id = (await ReadAsync(completed)).GetProperty("intakeId").GetGuid();
         Assert.Equal($"/intakes/{id}", completed.Headers.Location!.OriginalString);
 
         // Back-dated: WW started a month ago, reported by UWV staff today.
         var reported = await SendAsync(uwv, $"/intakes/{id}/benefit-changes", new { change = "wwStarted", effectiveOn = Today.AddMonths(-1) }, "\"1\"");
         Assert.Equal(HttpStatusCode.OK, reported.StatusCode);
-        Assert.Equal("ww", (await Read(reported)).GetProperty("currentBenefit").GetString());
+        Assert.Equal("ww", (await ReadAsync(reported)).GetProperty("currentBenefit").GetString());
         Assert.DoesNotContain("health", await reported.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
 
         var decided = await SendAsync(advisor, $"/intakes/{id}/eligibility-decisions",
@@ -44,11 +45,11 @@ public sealed class IntakeAssessmentApiTests(IntakeOnAClock services) : IClassFi
 
         var read = await advisor.GetAsync($"/intakes/{id}?purpose=Plan the job-to-job route");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-        var intake = await Read(read);
+        var intake = await ReadAsync(read);
         Assert.Equal("eligible", intake.GetProperty("eligibilityDecisions")[0].GetProperty("outcome").GetString());
         Assert.True(intake.GetProperty("health").GetProperty("mentalHealthVulnerability").GetBoolean());
         Assert.Equal(2026, intake.GetProperty("focus").GetProperty("year").GetInt32());
-        var reads = await Read(await Intake.ClientAs(Roles.Admin).GetAsync($"/participants/{participant}/reads"));
+        var reads = await ReadAsync(await Intake.ClientAs(Roles.Admin).GetAsync($"/participants/{participant}/reads"));
         Assert.Contains("Plan the job-to-job route", reads.ToString(), StringComparison.Ordinal);
 
         // Insights takes all three contracts: the forwarder holds at a contract no queue takes, so this also proves none is left unconsumed.
@@ -65,7 +66,7 @@ public sealed class IntakeAssessmentApiTests(IntakeOnAClock services) : IClassFi
         var response = await advisor.PostAsJsonAsync("/intakes", IntakeOf(participant, benefit: new { type = "pension" }), Json.Options);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("benefit", (await Read(response)).GetProperty("errors").ToString(), StringComparison.Ordinal);
+        Assert.Contains("benefit", (await ReadAsync(response)).GetProperty("errors").ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -169,7 +170,7 @@ public sealed class IntakeAssessmentApiTests(IntakeOnAClock services) : IClassFi
         var participant = await RegisterParticipantAsync(advisor);
         var response = await advisor.PostAsJsonAsync("/intakes", IntakeOf(participant, benefit: new { type = "ww", since = wwSince }), Json.Options);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await Read(response)).GetProperty("intakeId").GetGuid();
+        return (await ReadAsync(response)).GetProperty("intakeId").GetGuid();
     }
 
     private object IntakeOf(Guid participant, object? benefit = null) => new
@@ -196,44 +197,5 @@ public sealed class IntakeAssessmentApiTests(IntakeOnAClock services) : IClassFi
         responsibleOrganisationId = RegionSeed.IdOf("uwv"),
     };
 
-    private static int _people;
-
-    private static async Task<Guid> RegisterParticipantAsync(HttpClient advisor)
-    {
-        var n = Interlocked.Increment(ref _people);
-        var response = await advisor.PostAsJsonAsync("/participants", new
-        {
-            givenName = "Ahmed",
-            familyName = "Bakker",
-            // A person per test: the same name, birth date and postcode would be a duplicate.
-            dateOfBirth = new DateOnly(1971, 9, 2).AddDays(n),
-            postcode = "2034 KL",
-            municipality = "Haarlem",
-            email = $"ahmed{n}@example.nl",
-            identitySource = "identityDocument",
-        }, Json.Options);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await Read(response)).GetProperty("participantId").GetGuid();
-    }
-
     private Task<long> EventsOfAsync(Guid intake) => Intake.ScalarAsync($"select count(*) from events.events where stream_id = '{intake}'");
-
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string path, object? body, string? ifMatch = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body, options: Json.Options) };
-        if (ifMatch is not null)
-        {
-            request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(ifMatch));
-        }
-        return await client.SendAsync(request);
-    }
-
-    private static async Task<string?> RuleAsync(HttpResponseMessage response)
-    {
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        return (await Read(response)).GetProperty("rule").GetString();
-    }
-
-    private static async Task<JsonElement> Read(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 }
