@@ -70,15 +70,31 @@ public sealed class HandoverApiTests(IntakeOnAClock services) : IClassFixture<In
     private ServiceHost<IntakeEntryPoint> Intake => services.Intake;
 
     [Fact]
-    public async Task Given_a_front_desk_inquiry_When_the_advisor_hands_the_participant_to_uwv_with_consent_Then_uwv_accepts_and_confirms_first_contact()
+    public async Task Given_a_front_desk_inquiry_and_an_intake_When_the_advisor_hands_the_participant_to_uwv_with_consent_Then_uwv_accepts_and_confirms_first_contact()
     {
         using var advisor = Intake.ClientAs(Roles.Advisor);
         using var uwv = Intake.ClientAs(Roles.Partner, "uwv");
         using var leerwerkloket = Intake.ClientAs(Roles.Partner, "leerwerkloket");
 
-        (await advisor.PostAsJsonAsync("/inquiries", IntakeAndInsights.Inquiry("Haarlem"), Json.Options)).EnsureSuccessStatusCode();
+        var inquiry = (await ReadAsync(await advisor.PostAsJsonAsync("/inquiries", IntakeAndInsights.Inquiry("Haarlem"), Json.Options))).GetProperty("inquiryId").GetGuid();
         var participant = await RegisterParticipantAsync(advisor);
+        Assert.Equal("turnedIntoIntake", (await ReadAsync(await SendAsync(advisor, $"/inquiries/{inquiry}/intake", new { participantId = participant })))
+            .GetProperty("status").GetString());
         await GiveConsentAsync(advisor, participant, Uwv);
+        var intake = await advisor.PostAsJsonAsync("/intakes", new
+        {
+            participantId = participant,
+            employment = new { status = "employedAtRisk", basis = "dismissalAnnounced", since = DutchTime.Today(services.Clock.GetUtcNow()) },
+            benefit = new { type = "none" },
+            educationLevel = "mbo2",
+            basicQualification = true,
+            dutchLevel = "b2",
+            distanceToLabourMarket = 2,
+            willingToBePlaced = true,
+            municipality = "Haarlem",
+            responsibleOrganisationId = Uwv,
+        }, Json.Options);
+        Assert.Equal(HttpStatusCode.Created, intake.StatusCode);
         var requested = await advisor.PostAsJsonAsync("/handovers", Handover(participant, WwIntake), Json.Options);
         Assert.Equal(HttpStatusCode.Created, requested.StatusCode);
         var handover = await ReadAsync(requested);
