@@ -89,6 +89,31 @@ public static class OpenApiDocumentation
             : response.Description.Contains(description, StringComparison.Ordinal) ? response.Description
             : $"{description} {response.Description}");
 
+    /// <summary>
+    /// Shows an integrator what to send and what comes back: <paramref name="request"/> as the body's example and
+    /// <paramref name="response"/> as the example of the <paramref name="status"/> response, written with the API's own JSON settings.
+    /// </summary>
+    public static RouteHandlerBuilder WithExamples(this RouteHandlerBuilder builder, object? request, object? response, int status = StatusCodes.Status200OK) =>
+        builder.AddOpenApiOperationTransformer((operation, context, _) =>
+        {
+            var json = context.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+            if (request is not null)
+            {
+                foreach (var media in operation.RequestBody?.Content?.Values ?? [])
+                {
+                    media.Example = System.Text.Json.JsonSerializer.SerializeToNode(request, request.GetType(), json);
+                }
+            }
+            if (response is not null && operation.Responses?.GetValueOrDefault(status.ToString(System.Globalization.CultureInfo.InvariantCulture)) is OpenApiResponse answer)
+            {
+                foreach (var media in answer.Content?.Values ?? [])
+                {
+                    media.Example = System.Text.Json.JsonSerializer.SerializeToNode(response, response.GetType(), json);
+                }
+            }
+            return Task.CompletedTask;
+        });
+
     private static RouteHandlerBuilder OnResponse(this RouteHandlerBuilder builder, int status, Action<OpenApiResponse> change) =>
         builder.AddOpenApiOperationTransformer((operation, _, _) =>
         {

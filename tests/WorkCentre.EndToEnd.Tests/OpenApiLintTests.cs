@@ -35,6 +35,25 @@ public sealed class OpenApiLintTests(AllServices all, ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData("RegisterInquiry", "201")]
+    [InlineData("RegisterParticipant", "201")]
+    [InlineData("GiveConsent", "201")]
+    [InlineData("RequestHandover", "201")]
+    [InlineData("AcceptHandover", "200")]
+    public async Task Given_intakes_document_When_an_integrator_reads_a_front_desk_operation_Then_it_shows_an_example_request_and_answer(string operationId, string status)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(await DocumentOfAsync(IntakeService.Name));
+        var operation = document.RootElement.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject())
+            .Single(o => o.Value.TryGetProperty("operationId", out var id) && id.GetString() == operationId).Value;
+
+        Assert.True(operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").TryGetProperty("example", out _),
+            $"{operationId} should show an example request");
+        Assert.True(operation.GetProperty("responses").GetProperty(status).GetProperty("content").GetProperty("application/json").TryGetProperty("example", out var example),
+            $"{operationId} should show an example {status} answer");
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, example.ValueKind);
+    }
+
     /// <summary>The document as the running service serves it.</summary>
     private async Task<string> DocumentOfAsync(string service)
     {

@@ -28,6 +28,7 @@ public static class ConsentEndpoints
             .RequireAuthorization(policy => policy.RequireRole(Roles.Advisor, Roles.Admin))
             .WithIdempotency()
             .WithName("GiveConsent")
+            .WithExamples(OpenApiExamples.GiveConsent, OpenApiExamples.ConsentGiven, StatusCodes.Status201Created)
             .WithSummary("Records a participant's consent for one purpose and recipient, with legal basis, data categories, collection method and expiry.")
             .WithDescription("Verbal consent names the staff member who witnessed it. The consent expires by itself at `expiresAt` (at most five years on).")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)

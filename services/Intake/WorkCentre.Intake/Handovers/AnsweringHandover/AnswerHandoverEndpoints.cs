@@ -28,10 +28,12 @@ public static class AnswerHandoverEndpoints
     {
         group.MapPost("/{handoverId:guid}/acceptance", AcceptAsync)
             .WithName("AcceptHandover")
+            .WithExamples(OpenApiExamples.AcceptHandover, OpenApiExamples.HandoverAccepted)
             .WithSummary("The receiving partner accepts the handover and plans the first contact; from now on it is responsible.")
             .AsHandoverCommand();
         group.MapPost("/{handoverId:guid}/decline", DeclineAsync)
             .WithName("DeclineHandover")
+            .WithExamples(OpenApiExamples.DeclineHandover, null)
             .WithSummary("The receiving partner declines with a reason code and an alternative route: another inbox or a programme (no wrong door).")
             .AsHandoverCommand();
         group.MapPost("/{handoverId:guid}/withdrawal", (Guid handoverId, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user,

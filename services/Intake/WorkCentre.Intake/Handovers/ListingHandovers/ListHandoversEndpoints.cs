@@ -14,6 +14,7 @@ public static class ListHandoversEndpoints
         group.MapGet("/inbox", InboxAsync)
             .RequireAuthorization(policy => policy.RequireRole(Roles.Advisor, Roles.Partner, Roles.Admin))
             .WithName("ListInbox")
+            .WithExamples(null, OpenApiExamples.Inbox)
             .WithSummary("The handovers addressed to your organisation's inboxes (and its partnerships'): overdue first, then by due date.")
             .WithDescription("Open handovers (requested, accepted, first contact confirmed) unless `status` names another. `overdue` marks a requested " +
                 "handover past its due moment; `stalledAt` when it was escalated to the sender.");

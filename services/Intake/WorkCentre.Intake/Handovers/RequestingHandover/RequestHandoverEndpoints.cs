@@ -31,6 +31,7 @@ public static class RequestHandoverEndpoints
             .RequireAuthorization(policy => policy.RequireRole(Roles.Advisor, Roles.Partner, Roles.Admin))
             .WithIdempotency()
             .WithName("RequestHandover")
+            .WithExamples(OpenApiExamples.RequestHandover, OpenApiExamples.HandoverRequested, StatusCodes.Status201Created)
             .WithSummary("Hands a participant over warmly to an organisation's inbox, with a reason and a dossier summary limited to what the consent covers.")
             .WithDescription("A handover to another legal entity needs the participant's consent in force for that recipient; the summary may only hold " +
                 "categories the consent names. It is due within the inbox's service level in Dutch working days; unanswered by then it stalls and is " +

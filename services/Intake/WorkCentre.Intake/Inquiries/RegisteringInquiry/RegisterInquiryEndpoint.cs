@@ -29,6 +29,7 @@ public static class RegisterInquiryEndpoint
             .RequireAuthorization(policy => policy.RequireRole(Roles.Advisor, Roles.Partner, Roles.Admin))
             .WithIdempotency()
             .WithName("RegisterInquiry")
+            .WithExamples(OpenApiExamples.RegisterInquiry, OpenApiExamples.InquiryRegistered, StatusCodes.Status201Created)
             .WithSummary("Registers a question asked at any partner's desk.")
             .WithDescription("The question text is stored encrypted as personal data; reads never return it.")
             .WithResponseHeader(StatusCodes.Status201Created, "Location", "The new inquiry's URL, `/inquiries/{inquiryId}`.");

@@ -38,6 +38,7 @@ public static partial class RegisterParticipantEndpoint
             .RequireAuthorization(policy => policy.RequireRole(Roles.Advisor, Roles.Admin))
             .WithIdempotency()
             .WithName("RegisterParticipant")
+            .WithExamples(OpenApiExamples.RegisterParticipant, OpenApiExamples.ParticipantRegistered, StatusCodes.Status201Created)
             .WithSummary("Registers a person at intake under a new pseudonymous id.")
             .WithDescription(
                 "Personal fields are stored encrypted under the participant's own key. A participant with the same BSN, or the same " +
