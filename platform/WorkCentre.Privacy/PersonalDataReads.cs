@@ -42,18 +42,7 @@ public sealed class PersonalDataReads
 
     public async Task ApplySchemaAsync(CancellationToken ct = default)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        // The same lock as the subject keys' schema: both live in one schema, created by concurrent start-ups.
-        await using (var lockCmd = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('workcentre.privacy.schema'))", connection, tx))
-        {
-            await lockCmd.ExecuteNonQueryAsync(ct);
-        }
-        await using (var ddl = new NpgsqlCommand(Ddl(_s), connection, tx))
-        {
-            await ddl.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
+        await PrivacySchema.ApplyAsync(_dataSource, Ddl(_s), ct);
     }
 
     /// <summary>Records a read on its own connection; call it before the data leaves the service, so no read goes unrecorded.</summary>

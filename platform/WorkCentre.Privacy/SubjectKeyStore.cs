@@ -42,18 +42,7 @@ public sealed class SubjectKeyStore
 
     public async Task ApplySchemaAsync(CancellationToken ct = default)
     {
-        await using var connection = await DataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        // Concurrent "create if not exists" on the same catalog rows can still collide; serialize start-ups.
-        await using (var lockCmd = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('workcentre.privacy.schema'))", connection, tx))
-        {
-            await lockCmd.ExecuteNonQueryAsync(ct);
-        }
-        await using (var ddl = new NpgsqlCommand(Ddl(_s), connection, tx))
-        {
-            await ddl.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
+        await PrivacySchema.ApplyAsync(DataSource, Ddl(_s), ct);
     }
 
     public Task ShredAsync(Guid subjectId, CancellationToken ct = default) => ShredAsync(subjectId.ToString("D"), ct);

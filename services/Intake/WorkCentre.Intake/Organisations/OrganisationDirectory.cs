@@ -81,6 +81,10 @@ public sealed class OrganisationDirectory(NpgsqlDataSource database) : IProjecti
     public async Task<OrganisationEntry?> FindByCodeAsync(string code, CancellationToken ct) =>
         (await QueryAsync("o.code = $1", code, ct)).SingleOrDefault();
 
+    /// <summary>The active organisation with <paramref name="code"/> and the active partnerships it is a member of.</summary>
+    public async Task<IReadOnlyList<OrganisationEntry>> WorkedByCodeAsync(string code, CancellationToken ct) =>
+        await QueryAsync("o.active and (o.code = $1 or (select organisation_id from intake.organisations where code = $1 and active) = any(o.members))", code, ct);
+
     /// <summary>The organisation owning an open inbox, or null when no open inbox has that id.</summary>
     public async Task<OrganisationEntry?> OwnerOfInboxAsync(Guid inboxId, CancellationToken ct) =>
         (await QueryAsync("o.organisation_id = (select organisation_id from intake.inboxes where inbox_id = $1)", inboxId, ct)).SingleOrDefault();

@@ -12,9 +12,10 @@ public sealed record StaffMember(string Actor, OrganisationEntry? Organisation, 
     public static async Task<StaffMember> ResolveAsync(ClaimsPrincipal user, OrganisationDirectory directory, CancellationToken ct)
     {
         var code = user.OrganisationOf();
-        var all = await directory.ListAsync(ct);
-        var own = all.FirstOrDefault(o => o.Code == code && o.Active);
-        IReadOnlyList<Guid> works = own is null ? [] : [.. all.Where(o => o.Active && o.IsWorkedBy(own.OrganisationId)).Select(o => o.OrganisationId)];
+        // One query for the token's organisation and its partnerships: this runs on every handover request.
+        var worked = code is null ? [] : await directory.WorkedByCodeAsync(code, ct);
+        var own = worked.FirstOrDefault(o => o.Code == code);
+        IReadOnlyList<Guid> works = own is null ? [] : [.. worked.Where(o => o.IsWorkedBy(own.OrganisationId)).Select(o => o.OrganisationId)];
         return new StaffMember(user.ActorOf(), own, user.IsInRole(Roles.Admin), works);
     }
 
